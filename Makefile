@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 ## Create the environment and open the app on the demo workspace.
 run: $(STAMP)
-	$(BIN)/ninety
+	$(BIN)/ninety gui --demo
 
 ## Create the environment and run the whole suite headless.
 test: $(STAMP)

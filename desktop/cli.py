@@ -138,7 +138,7 @@ def cmd_check(args) -> int:
 def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
-    return run_gui(args.path, read_only=args.read_only)
+    return run_gui(args.path, read_only=args.read_only, demo=args.demo)
 
 
 # --------------------------------------------------------------------------- parser
@@ -155,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gui", help="open the app (the default)")
     p.add_argument("path", nargs="?", help="workspace file (.ninety)")
     p.add_argument("--read-only", action="store_true", help="open without editing")
+    p.add_argument("--demo", action="store_true",
+                   help="open the demo workspace in the data folder (created on first use)")
     p.set_defaults(func=cmd_gui)
 
     p = sub.add_parser("demo", help="write the demo workspace to PATH")

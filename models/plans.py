@@ -321,39 +321,16 @@ def create_plan(ws: Workspace, draft: PlanDraft) -> int:
 
 def update_plan(ws: Workspace, plan_id: int, changes: dict[str, Any]) -> dict[str, Any]:
     """Apply *changes* (PlanInfo field names); return the previous values."""
-    with ws.write() as s:
-        plan = s.get(Plan, plan_id)
-        if plan is None:
-            raise PlanError(f"no plan with id {plan_id}")
-        before = {}
-        for key, value in changes.items():
-            if key not in PLAN_FIELDS:
-                raise PlanError(f"unknown plan field {key!r}")
-            value = _clean_plan_value(key, value)
-            if key == "name" and value != plan.name and s.scalar(
-                    select(Plan.id).where(Plan.name == value)) is not None:
-                raise PlanError(f"a plan named {value!r} already exists in this workspace")
-            column = PLAN_FIELDS[key]
-            before[key] = getattr(plan, column)
-            setattr(plan, column, value)
-        return before
+    return update_plan_details(ws, plan_id, changes, {})[0]
 
 
 def update_phase(ws: Workspace, phase_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-    with ws.write() as s:
+    with ws.read() as s:
         phase = s.get(Phase, phase_id)
         if phase is None:
             raise PlanError(f"no phase with id {phase_id}")
-        before = {}
-        for key, value in changes.items():
-            if key not in PHASE_FIELDS:
-                raise PlanError(f"unknown phase field {key!r}")
-            value = (_clean_text(value, "goal", limit=2000) if key == "goal"
-                     else _check_date(value, f"phase {key} date"))
-            before[key] = getattr(phase, PHASE_FIELDS[key])
-            setattr(phase, PHASE_FIELDS[key], value)
-        _check_phase_range(phase.step, phase.start_date, phase.end_date)
-        return before
+        plan_id = phase.plan_id
+    return update_plan_details(ws, plan_id, {}, {phase_id: changes})[1][phase_id]
 
 
 def delete_plan(ws: Workspace, plan_id: int) -> None:
@@ -489,3 +466,38 @@ def plan_day(plan: PlanInfo, as_of: date) -> int:
 
 def iter_steps() -> Iterable[tuple[str, str]]:
     return ((s, STEP_NAMES[s]) for s in STEPS)
+
+
+def update_plan_details(ws: Workspace, plan_id: int, plan_changes: dict[str, Any],
+                        phase_changes: dict[int, dict[str, Any]]) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """Edit the plan and its phases in one transaction; return the previous values."""
+    with ws.write() as s:
+        plan = s.get(Plan, plan_id)
+        if plan is None:
+            raise PlanError(f"no plan with id {plan_id}")
+        plan_before = {}
+        for key, value in plan_changes.items():
+            if key not in PLAN_FIELDS:
+                raise PlanError(f"unknown plan field {key!r}")
+            value = _clean_plan_value(key, value)
+            if key == "name" and value != plan.name and s.scalar(
+                    select(Plan.id).where(Plan.name == value)) is not None:
+                raise PlanError(f"a plan named {value!r} already exists in this workspace")
+            plan_before[key] = getattr(plan, PLAN_FIELDS[key])
+            setattr(plan, PLAN_FIELDS[key], value)
+        phases_before: dict[int, dict[str, Any]] = {}
+        for phase_id, changes in phase_changes.items():
+            phase = s.get(Phase, phase_id)
+            if phase is None or phase.plan_id != plan_id:
+                raise PlanError(f"no phase with id {phase_id} in this plan")
+            before = {}
+            for key, value in changes.items():
+                if key not in PHASE_FIELDS:
+                    raise PlanError(f"unknown phase field {key!r}")
+                value = (_clean_text(value, "goal", limit=2000) if key == "goal"
+                         else _check_date(value, f"phase {key} date"))
+                before[key] = getattr(phase, PHASE_FIELDS[key])
+                setattr(phase, PHASE_FIELDS[key], value)
+            _check_phase_range(phase.step, phase.start_date, phase.end_date)
+            phases_before[phase_id] = before
+        return plan_before, phases_before
