@@ -61,9 +61,10 @@ class WorkspaceLock:
         return self.lock.tryLock(0)
 
     def holder(self) -> str:
-        ok, pid, host, app = self.lock.getLockInfo()
-        if not ok:
+        info = self.lock.getLockInfo()  # PySide6: (pid, hostname, appname), or falsy
+        if not info or len(info) != 3 or not info[0]:
             return "another program"
+        pid, host, app = info
         return f"{app or 'Ninety'} (process {pid} on {host or 'this computer'})"
 
     def release(self) -> None:

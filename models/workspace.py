@@ -119,8 +119,12 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
             f"{name}: the database is truncated ({size} bytes, expected {page_size * page_count})"
         )
 
+    # With no -wal beside it there is nothing to replay, so read it as immutable:
+    # SQLite then creates no -wal/-shm files next to a file we may refuse.
+    has_wal = Path(f"{path}-wal").exists()
+    uri = _sqlite_uri(path, "ro") + ("" if has_wal else "&immutable=1")
     try:
-        con = sqlite3.connect(_sqlite_uri(path, "ro"), uri=True)
+        con = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
         raise NotAWorkspaceError(f"{name}: cannot be opened as a database ({exc})") from exc
     try:

@@ -187,17 +187,24 @@ class MilestoneFilterProxy(QSortFilterProxyModel):
         self._step: str | None = None
         self._text = ""
 
+    def _refilter(self, name: str, value) -> None:
+        # Qt 6.10 replaced invalidateFilter() with begin/endFilterChange().
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            setattr(self, name, value)
+            self.endFilterChange()
+        else:
+            setattr(self, name, value)
+            self.invalidateFilter()
+
     def set_text(self, text: str) -> None:
-        self._text = text.strip().lower()
-        self.invalidateFilter()
+        self._refilter("_text", text.strip().lower())
 
     def set_status(self, status: str | None) -> None:
-        self._status = status
-        self.invalidateFilter()
+        self._refilter("_status", status)
 
     def set_step(self, step: str | None) -> None:
-        self._step = step
-        self.invalidateFilter()
+        self._refilter("_step", step)
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model = self.sourceModel()
