@@ -30,6 +30,7 @@ STEP_NAMES = {
     "squad": "Pilot one squad",
     "lowcode": "Empower with low-code",
 }
+STEP_SHORT_NAMES = {"audit": "1 Audit", "squad": "2 Squad", "lowcode": "3 Low-code"}
 MILESTONE_STATUSES = ("not started", "in progress", "done", "blocked")
 
 

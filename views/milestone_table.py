@@ -21,7 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QStyledItemDelegate, QWidget
 
 from models.plans import MilestoneInfo
-from models.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS
+from models.schema import MILESTONE_STATUSES, STEP_NAMES, STEP_SHORT_NAMES, STEPS
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -118,7 +118,7 @@ class MilestoneTableModel(QAbstractTableModel):
         value = self._value(m, key)
         if role == Qt.ItemDataRole.DisplayRole:
             if key == "step":
-                return STEP_NAMES[value]
+                return STEP_SHORT_NAMES[value]
             if key == "depends_on_id":
                 return self._titles.get(value, "") if value else ""
             if key == "slip_days":
@@ -154,6 +154,8 @@ class MilestoneTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and m.is_overdue(self._as_of):
             return QBrush(QColor(OVERDUE_BACKGROUND))
         if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "step":
+                return STEP_NAMES[m.step]
             if m.is_overdue(self._as_of):
                 return f"Overdue by {(self._as_of - m.due).days} days"
             if key == "notes" and m.notes:

@@ -142,12 +142,14 @@ class OverviewPage(QWidget):
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setSectionResizeMode(COLUMN_INDEX["title"], QHeaderView.ResizeMode.Stretch)
-        for key, width in (("step", 150), ("owner", 120), ("due", 90), ("baseline_due", 90),
-                           ("slip_days", 80), ("status", 130), ("done_date", 90),
-                           ("depends_on_id", 160), ("notes", 160)):
+        hh.setStretchLastSection(True)
+        for key, width in (("step", 95), ("title", 340), ("owner", 110), ("due", 88), ("baseline_due", 88),
+                           ("slip_days", 72), ("status", 140), ("done_date", 88),
+                           ("depends_on_id", 200), ("notes", 200)):
             self.table.setColumnWidth(COLUMN_INDEX[key], width)
 
         self.filter_text = QLineEdit()

@@ -1,7 +1,7 @@
 """Plan dialogs: the New Plan wizard and the Edit plan form."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWizard,
@@ -53,7 +52,9 @@ class PhaseEditor(QGroupBox):
         for r, step in enumerate(STEPS, start=1):
             start, end, goal = phases[step]
             s, e, g = date_edit(start), date_edit(end), QLineEdit(goal)
-            g.setMinimumWidth(320)
+            g.setCursorPosition(0)
+            g.setToolTip(goal)
+            g.setMinimumWidth(420)
             grid.addWidget(QLabel(STEP_NAMES[step]), r, 0)
             grid.addWidget(s, r, 1)
             grid.addWidget(e, r, 2)
@@ -173,7 +174,6 @@ class EditPlanDialog(QDialog):
         form.addRow("S&tart date", self.start)
         form.addRow("&Horizon", self.horizon)
         self.phases = PhaseEditor(self.original)
-        self.notes = QPlainTextEdit()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -196,8 +196,3 @@ class EditPlanDialog(QDialog):
             if diff:
                 phase_changes[self.phase_ids[step]] = diff
         return plan_changes, phase_changes
-
-
-def shift_phases(phases: dict[str, tuple[date, date, str]], days: int) -> dict[str, tuple[date, date, str]]:
-    delta = timedelta(days=days)
-    return {k: (s + delta, e + delta, g) for k, (s, e, g) in phases.items()}
