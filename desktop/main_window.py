@@ -36,16 +36,8 @@ from views.commands import CreatePlan, DeletePlan, EditPlanDetails
 from views.document import WorkspaceDocument
 from views.overview_page import OverviewPage
 from views.plan_dialogs import EditPlanDialog, NewPlanWizard
-from views.step_pages import ComingPage
+from views.pages import PAGES, page_factories
 
-PAGES = (
-    ("overview", "Overview"),
-    ("audit", "1  Audit"),
-    ("squad", "2  Squad"),
-    ("lowcode", "3  Low-code"),
-    ("ownership", "Ownership"),
-    ("export", "Export"),
-)
 MAX_RECENT = 8
 FILE_FILTER = f"Ninety workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
 
@@ -253,8 +245,9 @@ class MainWindow(QMainWindow):
             w.deleteLater()
         self.overview = OverviewPage(self.doc, today=self._today)
         self.pages = {"overview": self.overview}
+        factories = page_factories()
         for key, _label in PAGES[1:]:
-            self.pages[key] = ComingPage(self.doc, key, today=self._today)
+            self.pages[key] = factories[key](self.doc, self._today, self.tasks)
         for key, _label in PAGES:
             self.stack.addWidget(self.pages[key])
 

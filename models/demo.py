@@ -73,6 +73,10 @@ def populate_demo(ws: Workspace, today: date | None = None) -> int:
                      {"notes": "Legal wants to review every bundle rule; no template approved yet."})
     update_milestone(ws, ids["Day-90 verdict: expand, iterate or stop"],
                      {"depends_on_id": ids["Ship checkout-page experiments weekly"]})
+    from models.sections import demo_parts
+
+    for part in demo_parts():
+        part(ws, plan_id, start)
     return plan_id
 
 

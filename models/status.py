@@ -72,3 +72,14 @@ def overview_checklist(plan: PlanInfo, phases: Sequence[PhaseInfo],
         ChecklistItem("Baseline set", baselined,
                       "Freeze today's due dates with Set baseline, so slips show."),
     ]
+
+
+def plan_checklist(ws, plan: PlanInfo, phases: Sequence[PhaseInfo],
+                   milestones: Sequence[MilestoneInfo]) -> list[ChecklistItem]:
+    """The Overview checklist: the plan's own items plus those the features add."""
+    from models.sections import overview_checks
+
+    items = overview_checklist(plan, phases, milestones)
+    for check in overview_checks():
+        items.extend(check(ws, plan.id))
+    return items

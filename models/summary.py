@@ -28,7 +28,7 @@ def plan_summary(ws: Workspace, plan: PlanInfo, as_of: date) -> dict[str, Any]:
             "done": sum(m.status == "done" for m in ms),
             "overdue": sum(m.is_overdue(as_of) for m in ms),
         })
-    return {
+    data = {
         "plan": plan.name,
         "organisation": plan.organisation,
         "revenue_architect": plan.revenue_architect,
@@ -56,3 +56,10 @@ def plan_summary(ws: Workspace, plan: PlanInfo, as_of: date) -> dict[str, Any]:
             for m in sorted(milestones, key=lambda m: (m.due, m.id))
         ],
     }
+    from models.sections import summary_parts
+
+    for key, part in summary_parts():
+        value = part(ws, plan, as_of)
+        if value is not None:
+            data[key] = value
+    return data

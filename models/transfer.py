@@ -13,7 +13,9 @@ Format (``"format": "ninety-plan"``, ``"version": 1``)::
     }
 
 ``ref`` numbers milestones within the document (1, 2, …) so dependencies survive a
-round trip; database ids are never written. Dump → load → dump gives the same
+round trip; database ids are never written. Each feature adds its own top-level
+key through a ``Section`` (listed in ``models.sections``), present only when the
+plan has that data. Dump → load → dump gives the same
 JSON. Loading is one transaction: a document with any error stores nothing, and
 the error names the field (``milestones[2].due``).
 """
@@ -23,6 +25,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy.orm import Session
 
 from models.plans import PlanError
 from models.schema import MILESTONE_STATUSES, STEPS, Milestone, Phase, Plan
@@ -38,6 +45,28 @@ MILESTONE_KEYS = ("ref", "step", "title", "owner", "due", "status", "done_date",
 
 class TransferError(PlanError):
     pass
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the document owned by one feature (audit, squad, low-code, ownership…).
+
+    ``dump(session, plan_id, keep_ids)`` returns JSON-ready data, or None when the
+    plan has none (the key is then left out). ``load(session, plan_id, value, reader,
+    keep_ids)`` stores it inside the load's transaction and raises through
+    ``reader.fail(where, message)``. With ``keep_ids`` (undo snapshots only) rows
+    carry their database ids and must be restored with them.
+    """
+
+    key: str
+    dump: Callable[[Session, int, bool], Any]
+    load: Callable[[Session, int, Any, "DocReader", bool], None]
+
+
+def _sections() -> tuple[Section, ...]:
+    from models.sections import SECTIONS
+
+    return SECTIONS
 
 
 def _iso(d: date | None) -> str | None:
@@ -75,6 +104,10 @@ def dump_plan(ws: Workspace, plan_id: int, *, keep_ids: bool = False) -> dict[st
                 for m in milestones
             ],
         }
+        for section in _sections():
+            value = section.dump(s, plan.id, keep_ids)
+            if value is not None:
+                doc[section.key] = value
         if keep_ids:
             doc["ids"] = {
                 "plan": plan.id,
@@ -86,7 +119,9 @@ def dump_plan(ws: Workspace, plan_id: int, *, keep_ids: bool = False) -> dict[st
 
 # --------------------------------------------------------------------------- loading
 
-class _Reader:
+class DocReader:
+    """Validates a document's values; every error names the field path."""
+
     def __init__(self, source: str):
         self.source = source
 
@@ -141,8 +176,10 @@ class _Reader:
 def load_plan(ws: Workspace, doc: Any, *, source: str = "plan", rename: str | None = None,
               keep_ids: bool = False) -> int:
     """Add the plan in *doc* to the workspace in one transaction; return its id."""
-    r = _Reader(source)
-    allowed = ("format", "version", "plan", "phases", "milestones") + (("ids",) if keep_ids else ())
+    r = DocReader(source)
+    sections = _sections()
+    allowed = ("format", "version", "plan", "phases", "milestones") + tuple(x.key for x in sections) \
+        + (("ids",) if keep_ids else ())
     r.obj(doc, "document", allowed, ("format", "version", "plan", "phases", "milestones"))
     if doc["format"] != FORMAT:
         raise r.fail("format", f"expected {FORMAT!r}, found {doc['format']!r}")
@@ -231,4 +268,8 @@ def load_plan(ws: Workspace, doc: Any, *, source: str = "plan", rename: str | No
         for row, m in zip(rows, objs):
             if row["_depends_on"] is not None:
                 m.depends_on_id = objs[refs[row["_depends_on"]]].id
+        s.flush()
+        for section in sections:
+            if section.key in doc:
+                section.load(s, plan.id, doc[section.key], r, keep_ids)
         return plan.id

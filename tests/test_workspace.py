@@ -19,6 +19,7 @@ from models.workspace import (
     WorkspaceError,
     create_workspace,
     inspect_file,
+    known_revisions,
     migrate_to,
     open_workspace,
 )
@@ -41,7 +42,7 @@ def _assert_refused(path, error=NotAWorkspaceError, match=None):
 
 def test_new_workspace_has_our_id_pragmas_and_head_schema(ws):
     check = inspect_file(ws.path)
-    assert check.revision == "0002" and not check.needs_migration
+    assert check.revision == known_revisions()[1] and not check.needs_migration
     with ws.read() as s:
         assert s.execute(text("PRAGMA application_id")).scalar() == APPLICATION_ID
         assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -143,7 +144,7 @@ def test_old_schema_migrates_with_children_intact_and_a_backup(tmp_path):
 
     with open_workspace(path) as ws:
         assert ws.migration_backup is not None and ws.migration_backup.exists()
-        assert inspect_file(path).revision == "0002"
+        assert inspect_file(path).revision == known_revisions()[1]
         [plan] = list_plans(ws)
         assert plan.name == "Old plan" and plan.timezone == ""
         ms = list_milestones(ws, plan.id)
@@ -206,4 +207,33 @@ def test_copied_file_keeps_working_after_plain_copy_of_closed_file(demo_ws, tmp_
     demo_ws.close()
     target = tmp_path / "moved.ninety"
     shutil.copy(demo_ws.path, target)
-    assert inspect_file(target).revision == "0002"
+    assert inspect_file(target).revision == known_revisions()[1]
+
+
+def test_the_migrations_build_exactly_the_schema_the_code_expects(ws):
+    from alembic.migration import MigrationContext
+    from alembic.autogenerate import compare_metadata
+
+    from models.schema import Base
+
+    with ws.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_every_revision_upgrades_a_file_with_data_to_head(tmp_path):
+    revisions, head = known_revisions()
+    assert revisions[0] == "0001" and revisions[-1] == head
+    for rev in revisions[:-1]:
+        path = tmp_path / f"at-{rev}.ninety"
+        sqlite3.connect(path).close()
+        migrate_to(path, rev)
+        con = sqlite3.connect(path)
+        con.execute("INSERT INTO plans (id, name, organisation, sponsor, revenue_architect, start_date,"
+                    " horizon_days, created_at) VALUES (1, 'P', '', '', '', '2025-01-06', 90, '2025-01-01 00:00:00')")
+        con.execute("INSERT INTO milestones (id, plan_id, step, title, owner, due_date, status, notes)"
+                    " VALUES (1, 1, 'audit', 'M', '', '2025-01-20', 'done', '')")
+        con.commit()
+        con.close()
+        with open_workspace(path) as ws:
+            assert [m.title for m in list_milestones(ws, 1)] == ["M"]

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from models.plans import MilestoneDraft, list_milestones, list_phases, plan_day
 from models.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS
-from models.status import overview_checklist, rag_status
+from models.status import plan_checklist, rag_status
 from views.checklist import ChecklistWidget
 from views.commands import AddMilestone, DeleteMilestone, EditMilestone, SetBaseline
 from views.document import WorkspaceDocument
@@ -259,7 +259,7 @@ class OverviewPage(QWidget):
         self.rag_badge.setToolTip("Red: a blocked milestone is overdue, or more than 20 % of milestones due so far "
                                   "are overdue. Amber: any milestone overdue or blocked. Green: otherwise.")
         self.rag_reason.setText(rag.reason)
-        self.checklist.set_items(overview_checklist(plan, phases, milestones))
+        self.checklist.set_items(plan_checklist(self.doc.ws, plan, phases, milestones))
         self.model.set_rows(milestones, as_of, editable=not self.doc.read_only)
         self.timeline.set_data(plan, phases, milestones, as_of)
 

@@ -1,0 +1,47 @@
+"""Where each feature plugs into the plan as a whole.
+
+- ``SECTIONS``: parts of the plan's JSON document (``plan dump``/``load``);
+- ``summary_parts()``: keys added to ``ninety summary --json``;
+- ``overview_checks()``: items added to the Overview checklist;
+- ``demo_parts()``: data added to the demo plan.
+
+Each feature adds one line to each list it needs. Imports happen inside the
+functions so that loading this module stays cheap and free of cycles.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable
+
+from models.transfer import Section
+
+SummaryPart = Callable[["Workspace", "PlanInfo", date], Any]  # noqa: F821 - returns None to leave the key out
+OverviewCheck = Callable[["Workspace", int], list]  # noqa: F821 - returns ChecklistItem list
+DemoPart = Callable[["Workspace", int, date], None]  # noqa: F821 - (ws, plan_id, plan start)
+
+
+def _sections() -> tuple[Section, ...]:
+    parts: list[Section] = []
+    # --- feature sections (one line each) ---
+    return tuple(parts)
+
+
+SECTIONS: tuple[Section, ...] = _sections()
+
+
+def summary_parts() -> list[tuple[str, SummaryPart]]:
+    parts: list[tuple[str, SummaryPart]] = []
+    # --- feature summary keys (one line each) ---
+    return parts
+
+
+def overview_checks() -> list[OverviewCheck]:
+    checks: list[OverviewCheck] = []
+    # --- feature overview checks (one line each) ---
+    return checks
+
+
+def demo_parts() -> list[DemoPart]:
+    parts: list[DemoPart] = []
+    # --- feature demo data (one line each) ---
+    return parts

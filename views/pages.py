@@ -1,0 +1,37 @@
+"""The pages behind the sidebar, in order. Each factory takes
+``(doc, today, tasks)`` and returns the page widget; a page listens to
+``doc.changed`` itself."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from views.document import WorkspaceDocument
+
+PageFactory = Callable[[WorkspaceDocument, Callable[[], date], object], QWidget]
+
+PAGES = (
+    ("overview", "Overview"),
+    ("audit", "1  Audit"),
+    ("squad", "2  Squad"),
+    ("lowcode", "3  Low-code"),
+    ("ownership", "Ownership"),
+    ("export", "Export"),
+)
+
+
+def _coming(key: str) -> PageFactory:
+    def make(doc, today, _tasks):
+        from views.step_pages import ComingPage
+
+        return ComingPage(doc, key, today=today)
+
+    return make
+
+
+def page_factories() -> dict[str, PageFactory]:
+    factories: dict[str, PageFactory] = {key: _coming(key) for key, _label in PAGES[1:]}
+    # --- feature pages replace their placeholder (one line each) ---
+    return factories
