@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +27,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from models.files import atomic_file
 from models.schema import APPLICATION_ID
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -208,10 +208,7 @@ def _run_migrations(path: Path) -> None:
 def backup_copy(source: sqlite3.Connection | Path, target: Path) -> None:
     """Copy a live database through SQLite's backup API into *target* atomically."""
     target = Path(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=".ninety-copy-", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_file(target) as tmp:
         src = source if isinstance(source, sqlite3.Connection) else sqlite3.connect(
             _sqlite_uri(Path(source), "ro"), uri=True)
         try:
@@ -224,10 +221,6 @@ def backup_copy(source: sqlite3.Connection | Path, target: Path) -> None:
         finally:
             if src is not source:
                 src.close()
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # --------------------------------------------------------------------------- the workspace
@@ -303,24 +296,15 @@ def create_workspace(path: str | os.PathLike) -> Workspace:
         raise WorkspaceError(f"{path}: already exists; choose a new file name")
     if not path.parent.is_dir():
         raise WorkspaceError(f"{path.parent}: no such folder")
-    fd, tmp_name = tempfile.mkstemp(prefix=".ninety-new-", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        tmp.unlink()  # sqlite wants to create it; mkstemp only reserved the name
-        con = sqlite3.connect(tmp)
-        con.close()
+    with atomic_file(path) as tmp:
+        tmp.unlink()  # sqlite creates it; the context only reserved the name
+        sqlite3.connect(tmp).close()
         _run_migrations(tmp)
-        with sqlite3.connect(tmp) as con:
-            con.execute("PRAGMA journal_mode = DELETE")
+        con = sqlite3.connect(tmp)
+        con.execute("PRAGMA journal_mode = DELETE")
         con.close()
         if path.exists():
             raise WorkspaceError(f"{path}: already exists; choose a new file name")
-        os.replace(tmp, path)
-    except BaseException:
-        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            p.unlink(missing_ok=True)
-        raise
     return open_workspace(path)
 
 
