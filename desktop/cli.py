@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 EXIT_USAGE = 2
-SUBCOMMANDS = ("demo", "summary", "plan", "check", "gui")
+SUBCOMMANDS = ("demo", "summary", "plan", "check", "gui", "export", "audit")
 
 
 class UserError(Exception):
@@ -126,6 +126,23 @@ def cmd_plan_load(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from models.export.pack import write_status_pack
+    from models.plans import find_plan
+
+    as_of = _as_of(args.as_of)
+    sheets = [x.strip() for x in args.sheets.split(",") if x.strip()] if args.sheets else None
+    with _open(args.path, read_only=False) as ws:
+        plan = find_plan(ws, args.plan)
+        info = write_status_pack(ws, plan, args.output, as_of=as_of, sheets=sheets, label=args.label or "")
+    if args.json:
+        _print_json({"path": info.path, "as_of": info.as_of.isoformat(), "sheets": list(info.sheets),
+                     "label": info.label})
+    else:
+        print(f"wrote {info.path} ({', '.join(info.sheets)})", file=sys.stderr)
+    return 0
+
+
 def cmd_check(args) -> int:
     from models.workspace import inspect_file
 
@@ -139,6 +156,129 @@ def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
     return run_gui(args.path, read_only=args.read_only, demo=args.demo)
+
+
+def _audit_mapping(pairs: list[str] | None) -> dict[str, str]:
+    from models.audit import FIELDS
+
+    mapping: dict[str, str] = {}
+    for pair in pairs or ():
+        field, sep, column = pair.partition("=")
+        field = field.strip()
+        if not sep or not column.strip():
+            raise UserError(f"--map: expected FIELD=COLUMN such as item=Key, not {pair!r}")
+        if field not in FIELDS:
+            raise UserError(f"--map: unknown field {field!r} (fields: {', '.join(FIELDS)})")
+        mapping[field] = column.strip()
+    return mapping
+
+
+def _audit_zone(name: str | None):
+    if not name:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError(f"--tz: unknown time zone {name!r} (use a name such as Europe/Paris)") from None
+
+
+def _audit_as_of(text: str | None, tz):
+    """A date (its midnight) or a datetime; naive = the plan's / computer's zone."""
+    if text is None:
+        return None
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"--as-of: {text!r} is not a date or date-time (2026-03-16 or 2026-03-16T18:00)") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone() if tz is None else moment.replace(tzinfo=tz)
+    return moment
+
+
+def _print_audit_table(name: str, data: dict) -> None:
+    def num(x, unit=""):
+        return "-" if x is None else f"{x:.1f}{unit}"
+
+    def pct(x):
+        return "-" if x is None else f"{100 * x:.1f} %"
+
+    flow = data["flow_time_days"]
+    print(f"{name}: {data['items']} items, {data['completed']} completed, as of {data['as_of']}")
+    print(f"flow time: median {num(flow['median'], ' d')}, p85 {num(flow['p85'], ' d')}; "
+          f"flow efficiency {pct(data['flow_efficiency'])}")
+    print(f"silo tax: {num(data['silo_tax']['days'], ' days')} waiting between departments "
+          f"({pct(data['silo_tax']['share'])} of all active + queue time)")
+    print()
+    print(f"{'handoff':<36} {'items':>6} {'days':>9} {'median':>7} {'p85':>7}")
+    for h in data["handoffs"]:
+        print(f"{h['from'] + ' → ' + h['to']:<36} {h['items']:>6} {h['total_days']:>9.1f} "
+              f"{h['median_days']:>7.1f} {h['p85_days']:>7.1f}")
+    print()
+    print(f"{'status':<24} {'kind':<7} {'items':>6} {'visits':>6} {'days':>9} {'median':>7} {'p85':>7}")
+    for s in data["statuses"]:
+        print(f"{s['status']:<24} {s['kind']:<7} {s['items']:>6} {s['visits']:>6} {s['total_days']:>9.1f} "
+              f"{s['median_days']:>7.1f} {s['p85_days']:>7.1f}")
+
+
+def cmd_audit(args) -> int:
+    from models.audit import (
+        LogError, analyse, check_statuses, preview, read_stage_map_csv, read_transitions,
+    )
+
+    if args.plan and not args.workspace:
+        raise UserError("--plan needs --workspace")
+    mapping = _audit_mapping(args.map)
+    tz = _audit_zone(args.tz)
+    ws = plan = None
+    try:
+        if args.workspace:
+            from models.audit.store import plan_timezone
+            from models.plans import find_plan
+
+            ws = _open(args.workspace, read_only=False)
+            plan = find_plan(ws, args.plan)
+            if tz is None:
+                tz = plan_timezone(ws, plan.id)
+        as_of = _audit_as_of(args.as_of, tz)
+        try:
+            stages = read_stage_map_csv(args.stages)
+            if mapping:  # columns not named on the command line are guessed
+                found = preview(args.log, args.sheet)
+                if found.format != "jira":
+                    mapping = {**found.guessed_mapping, **mapping}
+            transitions = read_transitions(args.log, mapping or None, args.date_format, args.sheet, tz)
+            problems = check_statuses(transitions, stages, args.log)
+            if problems:
+                raise LogError(problems)
+        except LogError as exc:
+            n = len(exc.problems)
+            print(f"ninety: {Path(args.log).name}: {n} problem{'s' if n != 1 else ''}"
+                  f"{', nothing stored' if ws is not None else ''}", file=sys.stderr)
+            print(str(exc), file=sys.stderr)
+            return EXIT_USAGE
+        result = analyse(transitions, stages, as_of)
+        if ws is not None:
+            from models.audit.store import store_import
+
+            settings = {"mapping": dict(transitions.columns), "date_format": args.date_format,
+                        "sheet": args.sheet, "tz": args.tz}
+            info, _ = store_import(ws, plan.id, stages, transitions, source=str(Path(args.log).resolve()),
+                                   format=transitions.format or "csv", settings=settings)
+            print(f"stored {info.row_count} transitions and {len(stages)} stages in plan {plan.name!r}",
+                  file=sys.stderr)
+    finally:
+        if ws is not None:
+            ws.close()
+    data = result.to_json()
+    if args.json:
+        _print_json(data)
+    else:
+        _print_audit_table(Path(args.log).name, data)
+    return 0
 
 
 # --------------------------------------------------------------------------- parser
@@ -181,6 +321,32 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("file")
     ld.add_argument("--rename", help="store the plan under this name instead")
     ld.set_defaults(func=cmd_plan_load)
+
+    p = sub.add_parser("export", help="write the Excel status pack for stakeholders")
+    p.add_argument("path")
+    p.add_argument("-o", "--output", required=True, help="the workbook to write (.xlsx)")
+    p.add_argument("--plan")
+    p.add_argument("--as-of", help="date YYYY-MM-DD (default: today)")
+    p.add_argument("--label", help="confidentiality label printed in every page header")
+    p.add_argument("--sheets", help="comma-separated sheet keys (default: every sheet with data)")
+    p.add_argument("--json", action="store_true", help="print what was written as JSON")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("audit", help="analyse a work-item log: waits per status and handoff, silo tax")
+    p.add_argument("log", help="transition log: CSV, XLSX or a Jira search JSON (expand=changelog)")
+    p.add_argument("--stages", required=True, help="stage map CSV with columns status,department,kind")
+    p.add_argument("--as-of", help="date or date-time (a date means its midnight; default: the latest "
+                                   "timestamp in the log)")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                   help="column for item, at, from, to, title or type (repeat; others are guessed)")
+    p.add_argument("--date-format", help="strptime format such as %%d/%%m/%%Y %%H:%%M:%%S (default: detected)")
+    p.add_argument("--sheet", help="worksheet of an .xlsx log (default: the first)")
+    p.add_argument("--tz", help="time zone of timestamps without an offset (default: the plan's, "
+                                "else the computer's)")
+    p.add_argument("--json", action="store_true", help="print JSON (keys documented in the README)")
+    p.add_argument("--workspace", help="also store the stage map and the log in this workspace")
+    p.add_argument("--plan", help="plan to store into (needed when the workspace holds several)")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("check", help="open the main window on PATH, wait for the Overview, exit")
     p.add_argument("path")
