@@ -99,6 +99,12 @@ def run_check(path: str, timeout_s: float = 60.0) -> int:
         result["why"] = message
         app.exit(1)
 
+    def excepthook(exc_type, exc, tb):  # an exception while drawing fails the check at once
+        traceback.print_exception(exc_type, exc, tb)
+        on_error(f"{exc_type.__name__}: {exc}")
+
+    sys.excepthook = excepthook
+
     def opened() -> None:
         overview = window.overview
         plan = window.doc.plan()

@@ -155,7 +155,10 @@ def cmd_check(args) -> int:
 def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
-    return run_gui(args.path, read_only=args.read_only, demo=args.demo)
+    if len(args.path) > 1:
+        print(f"ninety: opening {args.path[0]}; one workspace per window "
+              f"(ignored: {', '.join(args.path[1:])})", file=sys.stderr)
+    return run_gui(args.path[0] if args.path else None, read_only=args.read_only, demo=args.demo)
 
 
 def _audit_mapping(pairs: list[str] | None) -> dict[str, str]:
@@ -293,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("gui", help="open the app (the default)")
-    p.add_argument("path", nargs="?", help="workspace file (.ninety)")
+    p.add_argument("path", nargs="*", help="workspace file (.ninety); a desktop may pass several, "
+                                           "the first is opened")
     p.add_argument("--read-only", action="store_true", help="open without editing")
     p.add_argument("--demo", action="store_true",
                    help="open the demo workspace in the data folder (created on first use)")

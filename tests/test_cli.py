@@ -153,3 +153,13 @@ def test_check_refuses_a_bad_file(tmp_path):
                           env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert proc.returncode == 2 and "zip archive" in proc.stderr
     assert bad.read_bytes() == b"PK\x03\x04zip"
+
+
+def test_several_paths_open_the_first(monkeypatch, capsys, tmp_path):
+    import desktop.app
+
+    opened = []
+    monkeypatch.setattr(desktop.app, "run_gui", lambda path, **kw: opened.append(path) or 0)
+    assert main([str(tmp_path / "a.ninety"), str(tmp_path / "b.ninety")]) == 0
+    assert opened == [str(tmp_path / "a.ninety")]
+    assert "ignored" in capsys.readouterr().err
