@@ -44,7 +44,9 @@ def test_overview_shows_day_rag_and_reason(window, qtbot):
     assert ov.day_label.text() == "Day 43 of 90 · 47 days left"
     assert ov.rag_badge.text().strip() == "RED"
     assert ov.rag_reason.text().startswith("blocked and overdue: 'Data Analyst joins")
-    assert [i.done for i in ov.checklist.items] == [True, True, True, True]
+    items = {i.label: i.done for i in ov.checklist.items}
+    assert [i.done for i in ov.checklist.items[:4]] == [True, True, True, True]  # the plan's own items
+    assert items["Every capability has exactly one A"] is False  # the demo's ownership map is messy on purpose
     with qtbot.waitSignal(ov.timeline.drawn, timeout=10000, raising=False):
         pass
     assert ov.timeline.figure is not None and ov.timeline.figure.axes

@@ -183,9 +183,16 @@ def _build_summary(wb, ctx: PackContext) -> None:
         sheet.ws.append([sheet._cell(row[0]), sheet._cell(row[1], fmt=row[3]),
                          sheet._cell(row[2], fmt=row[3]), None, None, None, None, sheet._cell(row[4])])
         sheet.row_no += 1
-    for build_chart in ctx.refs.get("summary_charts", []):
+    # The charts sit side by side under the figures, on the first page.
+    charts = ctx.refs.get("summary_charts", [])
+    if charts:
         sheet.blank()
-        sheet.chart(build_chart(sheet))
+        anchor = sheet.row_no + 1
+        for i, build_chart in enumerate(charts[:2]):
+            chart = build_chart(sheet)
+            chart.height, chart.width = 7.5, 13.5
+            sheet.ws.add_chart(chart, f"{'A' if i == 0 else 'E'}{anchor}")
+        sheet.blank(17)
 
 
 def headline_rows(s: dict[str, Any]) -> list[tuple[str, Any, Any, str | None, str]]:
@@ -359,10 +366,21 @@ def _has_log(ctx: PackContext) -> bool:
     return active_import(ctx.ws, ctx.plan.id) is not None
 
 
+def _step_sheet(name: str):
+    def call(*args):
+        from models.export import step_sheets
+
+        return getattr(step_sheets, name)(*args)
+
+    return call
+
+
 SHEETS: list[SheetSpec] = [
     SheetSpec("summary", "Summary", lambda ctx: True, _build_summary),
     SheetSpec("roadmap", "Roadmap", lambda ctx: True, _build_roadmap),
     SheetSpec("bottlenecks", "Bottlenecks", lambda ctx: _audit_result(ctx) is not None, _build_bottlenecks),
+    SheetSpec("squad", "Squad", _step_sheet("has_squad"), _step_sheet("build_squad")),
+    SheetSpec("ownership", "Ownership", _step_sheet("has_ownership"), _step_sheet("build_ownership")),
     SheetSpec("auditlog", "Audit log", _has_log, _build_audit_log),
 ]
 
