@@ -23,6 +23,12 @@ DemoPart = Callable[["Workspace", int, date], None]  # noqa: F821 - (ws, plan_id
 def _sections() -> tuple[Section, ...]:
     parts: list[Section] = []
     # --- feature sections (one line each) ---
+    from models.audit.transfer import SECTION as audit_section
+    parts.append(audit_section)
+    from models import squad
+    parts.append(squad.SECTION)
+    from models import ownership  # after squads: escalations name a squad of the plan
+    parts.append(ownership.SECTION)
     return tuple(parts)
 
 
@@ -32,16 +38,30 @@ SECTIONS: tuple[Section, ...] = _sections()
 def summary_parts() -> list[tuple[str, SummaryPart]]:
     parts: list[tuple[str, SummaryPart]] = []
     # --- feature summary keys (one line each) ---
+    from models.audit.summary import audit_summary
+    parts.append(("audit", audit_summary))
+    from models import ownership
+    parts.append(("ownership", ownership.summary_part))
+    from models import squad
+    parts.extend(squad.SUMMARY_PARTS)  # "squad", and "squads" when there are several
     return parts
 
 
 def overview_checks() -> list[OverviewCheck]:
     checks: list[OverviewCheck] = []
     # --- feature overview checks (one line each) ---
+    from models import ownership
+    checks.append(ownership.overview_check)
     return checks
 
 
 def demo_parts() -> list[DemoPart]:
     parts: list[DemoPart] = []
     # --- feature demo data (one line each) ---
+    from models.audit.demo import add_demo_audit
+    parts.append(add_demo_audit)
+    from models import ownership
+    parts.append(ownership.demo_part)
+    from models import squad
+    parts.append(squad.populate_demo_squad)
     return parts

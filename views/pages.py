@@ -31,7 +31,23 @@ def _coming(key: str) -> PageFactory:
     return make
 
 
+def _export_page(doc, today, tasks):
+    from views.export_page import ExportPage
+
+    return ExportPage(doc, today=today, tasks=tasks)
+
+
+def _squad_page(doc, today, tasks):
+    from views.squad_page import SquadPage
+
+    return SquadPage(doc, today, tasks)
+
+
 def page_factories() -> dict[str, PageFactory]:
     factories: dict[str, PageFactory] = {key: _coming(key) for key, _label in PAGES[1:]}
     # --- feature pages replace their placeholder (one line each) ---
+    factories["squad"] = _squad_page
+    from views.ownership_page import OwnershipPage
+    factories["ownership"] = OwnershipPage
+    factories["export"] = _export_page
     return factories
