@@ -230,3 +230,38 @@ def test_the_demo_pack_has_the_bottlenecks_sheet_with_native_chart_and_colour_sc
 
     assert n == active_import(demo_ws, plan.id).row_count
     assert log.print_area == ["'Audit log'!$A$1:$F$2"] or "A$1:$F$2" in str(log.print_area)
+
+
+def test_the_demo_pack_has_squad_and_ownership_sheets(demo_ws, tmp_path):
+    from models.ownership import get_map
+    from models.squad import list_checkins, list_squads
+
+    plan = svc.find_plan(demo_ws)
+    target = tmp_path / "demo.xlsx"
+    write_status_pack(demo_ws, plan, target, as_of=TODAY)
+    wb = load_workbook(target)
+    squad = wb["Squad"]
+    [sq] = list_squads(demo_ws, plan.id)
+    assert squad["A1"].value == f"Squad: {sq.name}"
+    checkins = squad.tables["CheckIns1"]
+    first, last = (int(x[1:]) for x in checkins.ref.split(":"))
+    assert last - first == len(list_checkins(demo_ws, sq.id))
+    [chart] = squad._charts
+    assert chart.tagname == "scatterChart" and len(chart.series) == 3
+    assert chart.series[0].yVal.numRef.f.startswith("'Squad'!$B$")
+    summary_charts = wb["Summary"]._charts
+    assert len(summary_charts) >= 1 and summary_charts[0].series[0].yVal.numRef.f.startswith("'Squad'!")
+
+    own = wb["Ownership"]
+    m = get_map(demo_ws, plan.id)
+    header = [c.value for c in own[3]]
+    assert header[:2] == ["Layer", "Capability"] and header[2:2 + len(m.departments)] == [
+        d.name for d in m.departments]
+    cap = m.capabilities[0]
+    row = next(r for r in own.iter_rows(min_row=4) if r[1].value == cap.name)
+    letters = [c.value or "" for c in row[2:2 + len(m.departments)]]
+    assert letters == [m.letter(cap.id, d.id) for d in m.departments]
+    a_cell = next(c for c in row if c.value == "A")
+    assert a_cell.fill.fgColor.rgb.endswith("1F3A93") and a_cell.font.b
+    texts = [c.value for r in own.iter_rows() for c in r if isinstance(c.value, str)]
+    assert f"Findings ({len(m.findings())})" in texts
