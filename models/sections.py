@@ -29,6 +29,8 @@ def _sections() -> tuple[Section, ...]:
     parts.append(squad.SECTION)
     from models import ownership  # after squads: escalations name a squad of the plan
     parts.append(ownership.SECTION)
+    from models import lowcode
+    parts.append(lowcode.SECTION)
     return tuple(parts)
 
 
@@ -44,6 +46,8 @@ def summary_parts() -> list[tuple[str, SummaryPart]]:
     parts.append(("ownership", ownership.summary_part))
     from models import squad
     parts.extend(squad.SUMMARY_PARTS)  # "squad", and "squads" when there are several
+    from models import lowcode
+    parts.append(("lowcode", lowcode.summary_part))
     return parts
 
 
@@ -64,4 +68,6 @@ def demo_parts() -> list[DemoPart]:
     parts.append(ownership.demo_part)
     from models import squad
     parts.append(squad.populate_demo_squad)
+    from models import lowcode
+    parts.append(lowcode.demo_part)
     return parts

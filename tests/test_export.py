@@ -265,3 +265,28 @@ def test_the_demo_pack_has_squad_and_ownership_sheets(demo_ws, tmp_path):
     assert a_cell.fill.fgColor.rgb.endswith("1F3A93") and a_cell.font.b
     texts = [c.value for r in own.iter_rows() for c in r if isinstance(c.value, str)]
     assert f"Findings ({len(m.findings())})" in texts
+
+
+def test_the_demo_pack_has_the_low_code_sheet_and_two_summary_charts(demo_ws, tmp_path):
+    from models.lowcode import lowcode_state
+
+    plan = svc.find_plan(demo_ws)
+    target = tmp_path / "demo.xlsx"
+    write_status_pack(demo_ws, plan, target, as_of=TODAY)
+    wb = load_workbook(target)
+    assert wb.sheetnames == ["Summary", "Roadmap", "Bottlenecks", "Squad", "Low-code", "Ownership", "Audit log"]
+    low = wb["Low-code"]
+    state = lowcode_state(demo_ws, plan.id, TODAY)
+    assert low["B4"].value == pytest.approx(state.figures.share_last_4_weeks)
+    assert low["B4"].number_format == "0%"
+    line, pareto = low._charts
+    assert line.tagname == "lineChart"
+    titles = [s.tx.strRef.f for s in line.series]
+    assert titles[0].startswith("'Low-code'!B") and titles[1].startswith("'Low-code'!C")  # share, target
+    assert pareto.tagname == "barChart"
+    requests = low.tables["Requests"]
+    first, last = (int(x[1:]) for x in requests.ref.split(":"))
+    assert last - first == len(state.requests)
+    summary_charts = wb["Summary"]._charts
+    assert len(summary_charts) == 2
+    assert summary_charts[1].series[0].val.numRef.f.startswith("'Low-code'!$B$")

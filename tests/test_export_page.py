@@ -16,6 +16,8 @@ from views.export_page import ExportPage
 @pytest.fixture
 def page(qtbot, tmp_path, settings, monkeypatch):
     monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)  # the "pack written" box
+    # a failure must fail the test, never wait on a modal box
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: None)
     ws = open_workspace(write_demo(tmp_path / "demo.ninety", TODAY))
     doc = WorkspaceDocument(ws)
     tasks = TaskRunner()
@@ -38,7 +40,7 @@ def test_export_runs_in_a_worker_and_is_listed(page, qtbot, tmp_path):
     target = tmp_path / "out.xlsx"
     page.export_to(target)
     qtbot.waitUntil(lambda: page.last_result is not None or page.last_error is not None, timeout=30000)
-    assert page.last_error is None
+    assert page.last_error is None, page.last_error
     wb = load_workbook(target)
     assert "Audit log" not in wb.sheetnames and wb.sheetnames[:2] == ["Summary", "Roadmap"]
     assert wb["Roadmap"].oddHeader.right.text == "Board only"

@@ -46,8 +46,12 @@ def _squad_page(doc, today, tasks):
 def page_factories() -> dict[str, PageFactory]:
     factories: dict[str, PageFactory] = {key: _coming(key) for key, _label in PAGES[1:]}
     # --- feature pages replace their placeholder (one line each) ---
+    from views.audit_page import AuditPage
+    factories["audit"] = AuditPage
     factories["squad"] = _squad_page
     from views.ownership_page import OwnershipPage
     factories["ownership"] = OwnershipPage
     factories["export"] = _export_page
+    from views.lowcode_page import LowcodePage
+    factories["lowcode"] = LowcodePage
     return factories

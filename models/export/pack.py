@@ -380,6 +380,7 @@ SHEETS: list[SheetSpec] = [
     SheetSpec("roadmap", "Roadmap", lambda ctx: True, _build_roadmap),
     SheetSpec("bottlenecks", "Bottlenecks", lambda ctx: _audit_result(ctx) is not None, _build_bottlenecks),
     SheetSpec("squad", "Squad", _step_sheet("has_squad"), _step_sheet("build_squad")),
+    SheetSpec("lowcode", "Low-code", _step_sheet("has_lowcode"), _step_sheet("build_lowcode")),
     SheetSpec("ownership", "Ownership", _step_sheet("has_ownership"), _step_sheet("build_ownership")),
     SheetSpec("auditlog", "Audit log", _has_log, _build_audit_log),
 ]
