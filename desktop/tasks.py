@@ -92,7 +92,14 @@ class _Task(QObject):
 
     def _finish(self) -> None:
         if self.dialog is not None:
-            self.dialog.close()
+            # hide() rather than close(): closeEvent would emit canceled() back into Python
+            # from inside Qt while the task is already over.
+            try:
+                self.dialog.canceled.disconnect()
+            except (RuntimeError, TypeError):
+                pass
+            self.dialog.setWindowModality(Qt.WindowModality.NonModal)
+            self.dialog.hide()
             self.dialog.deleteLater()
             self.dialog = None
         self.runner._live.discard(self)
