@@ -47,7 +47,10 @@ class _Signals(QObject):
 class _Runnable(QRunnable):
     def __init__(self, fn: Callable[[Progress], Any], signals: _Signals, progress: Progress):
         super().__init__()
-        self.setAutoDelete(True)
+        # Python owns the runnable: with auto-delete the pool thread would destroy the
+        # Python wrapper itself, taking the interpreter lock while Qt holds its own locks.
+        self.setAutoDelete(False)
+        self.finished = False
         self.fn = fn
         self.signals = signals
         self.progress = progress
@@ -58,6 +61,9 @@ class _Runnable(QRunnable):
         except Cancelled:
             self.signals.cancelled.emit()
         except Exception as exc:  # reported to the user, logged with its traceback
+            if self.progress.cancelled:  # the task's own "cancelled" exception (ExportCancelled, …)
+                self.signals.cancelled.emit()
+                return
             traceback.print_exc()
             self.signals.failed.emit(str(exc) or exc.__class__.__name__)
         else:
@@ -65,6 +71,8 @@ class _Runnable(QRunnable):
                 self.signals.cancelled.emit()
             else:
                 self.signals.done.emit(result)
+        finally:
+            self.finished = True
 
 
 class _Task(QObject):
@@ -92,13 +100,7 @@ class _Task(QObject):
 
     def _finish(self) -> None:
         if self.dialog is not None:
-            # hide() rather than close(): closeEvent would emit canceled() back into Python
-            # from inside Qt while the task is already over.
-            try:
-                self.dialog.canceled.disconnect()
-            except (RuntimeError, TypeError):
-                pass
-            self.dialog.setWindowModality(Qt.WindowModality.NonModal)
+            # hide() rather than close(): closeEvent would emit canceled() again
             self.dialog.hide()
             self.dialog.deleteLater()
             self.dialog = None
@@ -129,6 +131,8 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self._live: set[_Task] = set()
+        #: runnables kept alive until their run() has returned (released at the next start or wait)
+        self._runnables: list[_Runnable] = []
 
     def run(self, title: str, fn: Callable[[Progress], Any], *,
             on_done: Callable[[Any], None] | None = None,
@@ -148,8 +152,14 @@ class TaskRunner(QObject):
             dialog.canceled.connect(progress.cancel)
         task = _Task(self, signals, dialog, on_done, on_error, on_cancel)
         self._live.add(task)
-        self.pool.start(_Runnable(fn, signals, progress))
+        self._runnables = [r for r in self._runnables if not r.finished]
+        runnable = _Runnable(fn, signals, progress)
+        self._runnables.append(runnable)
+        self.pool.start(runnable)
         return progress
 
     def wait(self, msecs: int = 30000) -> bool:
-        return self.pool.waitForDone(msecs)
+        done = self.pool.waitForDone(msecs)
+        if done:
+            self._runnables.clear()
+        return done
