@@ -22,7 +22,7 @@ from models import plans as svc
 from models.audit import Stage, Transition, store
 from models.audit.readers import read_transitions
 from models.workspace import open_workspace
-from views import audit_dialogs, audit_page
+from views import audit_page
 from views.audit_charts import (
     AuditChart,
     department_days,
@@ -496,3 +496,26 @@ def test_the_audit_page_in_the_main_window_on_the_demo(qtbot, settings, tmp_path
     assert page.attack_button.isVisible()
     window.tasks.wait()
     window.close()
+
+
+def test_an_edit_elsewhere_reuses_the_analysis_and_the_drawn_chart(qtbot, make_page, ws, loaded):
+    from views.commands import AddMilestone
+
+    page = make_page(ws)
+    chart = page.charts["heatmap"]
+    with qtbot.waitSignal(chart.drawn, timeout=10000):
+        page.tabs.setCurrentWidget(chart)
+    before = page.snapshot.result
+    draft = svc.MilestoneDraft(step="squad", title="Unrelated", due=date(2026, 4, 1))
+    refreshed(qtbot, page, lambda: page.doc.execute(AddMilestone(page.doc, loaded, draft)))
+    assert page.snapshot.result is before and chart.draw_count == 1
+    refreshed(qtbot, page, lambda: page.doc.execute(AddStall(page.doc, loaded, "C", "Backlog", d(9), d(10))))
+    assert page.snapshot.result is not before and page.snapshot.result.items == 3
+    assert chart.draw_count == 2
+
+
+def test_a_workspace_without_a_plan_shows_an_idle_page(make_page, ws):
+    page = make_page(ws)
+    assert page.snapshot is None and not page.import_button.isEnabled() and not page.stage_button.isEnabled()
+    assert page.phase_label.text() == "" and not page.checklist.isVisible()
+    assert page.open_import() is None and not page.edit_stage_map() and not page.attack_proposed()

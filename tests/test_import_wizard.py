@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget, QWizard
 from desktop.tasks import TaskRunner
 from models import plans as svc
 from models.audit import Stage, store
-from models.audit.readers import COMMON_DATE_FORMATS, LogPreview, Problem
+from models.audit.readers import COMMON_DATE_FORMATS, Problem
 from views import audit_import
 from views.audit_import import audit_import_spec, log_facts
 from views.audit_tables import StageMapModel, StageRow, guess_kind
@@ -273,6 +273,40 @@ def test_cancelling_the_store_stores_nothing(qtbot, env, tmp_path, monkeypatch):
     assert doc.undo_stack.count() == 0
 
 
+def test_cancel_on_the_wizard_while_storing_stops_the_worker_then_closes(qtbot, env, tmp_path, monkeypatch):
+    doc, plan_id, make, host = env
+    real = audit_import.store_in_worker
+    started = []
+
+    def slow_store(ws, plan_id, stages, transitions, *, progress=None, is_cancelled=None, **kw):
+        started.append(True)
+        deadline = time.monotonic() + 5
+        while not is_cancelled() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real(ws, plan_id, stages, transitions, progress=progress, is_cancelled=is_cancelled, **kw)
+
+    monkeypatch.setattr(audit_import, "store_in_worker", slow_store)
+    path = tmp_path / "log.csv"
+    path.write_text("item,at,to\nK-1,2026-03-02 09:00,Backlog\nK-1,2026-03-03 09:00,Build\n", encoding="utf-8")
+    wizard = make()
+    load(qtbot, wizard, path)
+    click_next(qtbot, wizard)
+    click_next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.EXTRA, timeout=5000)
+    set_stage(wizard.extra_page, "Backlog", "Marketing")
+    set_stage(wizard.extra_page, "Build", "IT")
+    click_next(qtbot, wizard)
+    qtbot.waitUntil(lambda: bool(started), timeout=5000)
+    assert wizard.busy
+    assert not wizard.button(NEXT).isEnabled() and not wizard.button(BACK).isEnabled()
+    wizard.reject()  # the wizard's Cancel button, Escape or closing the window
+    assert wizard.isVisible()  # not before the worker has stopped
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=5000)
+    assert not wizard.busy
+    assert store.active_import(doc.ws, plan_id) is None and store.get_stage_map(doc.ws, plan_id) == {}
+    assert doc.undo_stack.count() == 0
+
+
 def test_excel_sheet_is_chosen_and_real_date_cells_are_read(qtbot, env, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     doc, plan_id, make, _host = env
@@ -447,4 +481,32 @@ def test_preview_model_is_plain_text():
     model = PreviewModel()
     model.set_rows(("<b>col</b>",), (("<i>x</i>",),))
     assert model.index(0, 0).data() == "<i>x</i>"
-    assert isinstance(LogPreview, type)
+
+
+def test_progress_reports_are_throttled_but_cancel_is_not(monkeypatch):
+    from views import import_wizard
+
+    class FakeProgress:
+        cancelled = False
+
+        def __init__(self):
+            self.sent = []
+
+        def report(self, done, total):
+            if self.cancelled:
+                raise RuntimeError("cancelled")
+            self.sent.append((done, total))
+
+    clock = [100.0]
+    monkeypatch.setattr(import_wizard.time, "monotonic", lambda: clock[0])
+    fake = FakeProgress()
+    report = import_wizard.throttled(fake)
+    for done in range(0, 10000, 2000):  # five calls within the same instant
+        report(done, 10000)
+    clock[0] += 0.2
+    report(9000, 10000)
+    report(10000, 10000)  # the last one always goes through
+    assert fake.sent == [(0, 10000), (9000, 10000), (10000, 10000)]
+    fake.cancelled = True
+    with pytest.raises(RuntimeError):
+        report(9500, 10000)  # throttled, yet the cancel is noticed at once

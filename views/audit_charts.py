@@ -283,7 +283,10 @@ class AuditChart(QWidget):
         return self._figure
 
     def set_result(self, result: AuditResult | None, stages: Mapping[str, Stage]) -> None:
-        self._data = (result, dict(stages)) if result is not None else None
+        data = (result, dict(stages)) if result is not None else None
+        if data is not None and self._data is not None and data[0] is self._data[0] and data[1] == self._data[1]:
+            return  # the same analysis: nothing to redraw
+        self._data = data
         self._dirty = True
         if self.isVisible():
             self.redraw()

@@ -39,7 +39,8 @@ class StageMapDialog(QDialog):
         used = used or {}
         self._rows = [StageRow(s.status, s.department, s.kind, used.get(s.status)) for s in stages]
         self._original = [r.stage() for r in self._rows]
-        self.model = StageMapModel(edit=self._edit, parent=self, show_count=bool(used), status_editable=True)
+        self.model = StageMapModel(edit=self._edit, parent=self, show_count=bool(used), status_editable=True,
+                                   count_title="Visits")
         self.model.set_rows(self._rows)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -169,6 +170,7 @@ class AddStallDialog(QDialog):
     def __init__(self, stages: Sequence[str], now: datetime, tz: tzinfo | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Track a stall")
+        self.setMinimumWidth(480)
         local = now.astimezone(tz).replace(second=0, microsecond=0)
         form = QFormLayout(self)
         intro = QLabel("Where did an item wait, and for how long? Enter one line per stage the item sat in; "
@@ -193,7 +195,9 @@ class AddStallDialog(QDialog):
         form.addRow("&Item", self.item)
         form.addRow("&Stage", self.stage)
         form.addRow("&Entered", self.entered)
-        form.addRow("&Left", left_row)
+        left_label = QLabel("&Left")
+        left_label.setBuddy(self.left)
+        form.addRow(left_label, left_row)
         form.addRow("&Note", self.note)
         self.problem = QLabel()
         self.problem.setStyleSheet("color:#b71c1c;")

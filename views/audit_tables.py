@@ -170,8 +170,9 @@ class StageMapModel(QAbstractTableModel):
                Column("count", "Rows in the log", True))
 
     def __init__(self, edit: StageEdit | None = None, parent=None, *, show_count: bool = True,
-                 status_editable: bool = False):
+                 status_editable: bool = False, count_title: str = "Rows in the log"):
         super().__init__(parent)
+        self._count_title = count_title
         self._rows: list[StageRow] = []
         self._edit = edit
         self._show_count = show_count
@@ -202,7 +203,7 @@ class StageMapModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
                 and 0 <= section < self.columnCount():
-            return self.COLUMNS[section].title
+            return self._count_title if self.COLUMNS[section].key == "count" else self.COLUMNS[section].title
         return None
 
     def flags(self, index):

@@ -19,6 +19,7 @@ Flow::
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -676,6 +677,27 @@ class MappingPage(QWizardPage):
         return self._wiz.after_read_id()
 
 
+#: at most one progress report per this many seconds: each report is a Python call on
+#: the GUI thread, and each costs it a wait for the GIL while the worker runs
+PROGRESS_INTERVAL_S = 0.1
+
+
+def throttled(progress) -> ProgressFn:
+    """``progress.report`` for a worker, sent at most every ``PROGRESS_INTERVAL_S``
+    (always when done == total); the cancel check stays on every call."""
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total > 0 or now - last[0] >= PROGRESS_INTERVAL_S:
+            last[0] = now
+            progress.report(done, total)
+        elif progress.cancelled:
+            progress.report(done, total)  # raises the runner's Cancelled
+
+    return report
+
+
 def _is_iso(value: str) -> bool:
     try:
         datetime.fromisoformat(value)
@@ -771,6 +793,8 @@ class ImportWizard(QWizard):
         self._read_key: tuple | None = None
         self._proceed = False
         self._busy = False
+        self._task = None
+        self._close_requested = False
         self._preview_serial = 0
 
     # ----------------------------------------------------------------- state
@@ -844,8 +868,7 @@ class ImportWizard(QWizard):
 
         def work(progress):
             try:
-                records = spec.read(path, mapping, date_format, sheet,
-                                    lambda d, t: progress.report(d, t),
+                records = spec.read(path, mapping, date_format, sheet, throttled(progress),
                                     lambda: progress.cancelled, delimiter)
             except LogError as exc:
                 return exc
@@ -854,7 +877,6 @@ class ImportWizard(QWizard):
             return records
 
         def done(outcome):
-            self._busy = False
             if isinstance(outcome, LogError):
                 self._fail(outcome, "read")
                 return
@@ -868,11 +890,8 @@ class ImportWizard(QWizard):
                 self.stepFinished.emit("read")
                 self._commit(self.request)
 
-        self._busy = True
         self.report = None
-        self.tasks.run(f"Reading {Path(path).name}…", work, on_done=done,
-                       on_error=lambda msg: self._crashed(msg, "read"),
-                       on_cancel=lambda: self._cancelled(page, "read"))
+        self._run(f"Reading {Path(path).name}…", work, "read", page, done)
         return False
 
     def commit_from_extra(self) -> bool:
@@ -890,24 +909,24 @@ class ImportWizard(QWizard):
     def _commit(self, request: ImportRequest) -> None:
         spec = self.spec
         total = len(request.records)
+        state: dict[str, Any] = {}
 
         def work(progress):
             try:
-                result = spec.commit(
-                    request, lambda d, t: progress.report(d, t),
-                    lambda: progress.cancelled)
-                if progress.cancelled and spec.discard is not None:
-                    # Cancel pressed as the commit ended: the runner reports a cancel,
-                    # so take the rows back out to keep "nothing was stored" true.
-                    spec.discard(request, result)
-                return ("ok", result)
+                result = spec.commit(request, throttled(progress), lambda: progress.cancelled)
             except LogError as exc:
                 return ("error", exc)
             except ReadCancelled:
                 return None  # progress.cancelled is set: the runner reports a cancel
+            if progress.cancelled and spec.discard is not None:
+                # Cancel pressed as the commit ended: take the rows back out, so that
+                # "nothing was stored" stays true.
+                spec.discard(request, result)
+                return None
+            state["result"] = result  # stored: a cancel arriving now is too late
+            return ("ok", result)
 
         def done(outcome):
-            self._busy = False
             kind, value = outcome
             if kind == "error":
                 self._fail(value, "commit")
@@ -924,10 +943,50 @@ class ImportWizard(QWizard):
             self.imported.emit(value)
             self._advance("commit")
 
+        def cancelled():
+            if "result" in state:
+                done(("ok", state["result"]))
+            else:
+                self._cancelled(self.currentPage(), "commit")
+
+        self._run(f"Storing {total:,} {spec.noun}…", work, "commit", self.currentPage(), done, cancelled)
+
+    def _run(self, title: str, work, step: str, page: QWizardPage | None, on_done,
+             on_cancel: Callable[[], None] | None = None) -> None:
+        """Run a read or commit in a worker with the cancellable progress dialog.
+
+        While it runs, Back and Next are off; Cancel (or closing the wizard) cancels
+        the worker first and closes the wizard once it has stopped.
+        """
+        def finish(handler):
+            def call(*args):
+                self._busy = False
+                self._task = None
+                handler(*args)
+                if self._busy:
+                    return  # the handler started the next step (a commit right after the read)
+                if self.currentPage() is not None:
+                    self.currentPage().completeChanged.emit()  # lets QWizard set the buttons again
+                if self._close_requested:
+                    self._close_requested = False
+                    QWizard.reject(self)
+            return call
+
         self._busy = True
-        self.tasks.run(f"Storing {total:,} {spec.noun}…", work, on_done=done,
-                       on_error=lambda msg: self._crashed(msg, "commit"),
-                       on_cancel=lambda: self._cancelled(self.currentPage(), "commit"))
+        for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton,
+                      QWizard.WizardButton.FinishButton):
+            self.button(which).setEnabled(False)
+        self._task = self.tasks.run(
+            title, work, on_done=finish(on_done),
+            on_error=finish(lambda msg: self._crashed(msg, step)),
+            on_cancel=finish(on_cancel or (lambda: self._cancelled(page, step))))
+
+    def reject(self) -> None:
+        if self._busy and self._task is not None:
+            self._close_requested = True  # closes once the worker has stopped
+            self._task.cancel()
+            return
+        super().reject()
 
     # ----------------------------------------------------------------- outcomes
     def _advance(self, step: str) -> None:
@@ -946,12 +1005,10 @@ class ImportWizard(QWizard):
         self._advance(step)
 
     def _crashed(self, message: str, step: str) -> None:
-        self._busy = False
         name = Path(self.preview.path).name if self.preview else ""
         self._fail(LogError([Problem(name, None, None, None, message)]), step)
 
     def _cancelled(self, page: QWizardPage | None, step: str) -> None:
-        self._busy = False
         if step == "commit":
             text = "Import cancelled: nothing was stored."
         else:
