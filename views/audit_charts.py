@@ -11,10 +11,8 @@ from __future__ import annotations
 import math
 from typing import Callable, Mapping
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
-
 from models.audit.analysis import INTAKE, AuditResult, Stage
+from views.chart_canvas import LazyChartCanvas
 
 KIND_COLOURS = {"active": "#3d7ab8", "queue": "#e0883a", "done": "#8fa89a"}
 #: shades per kind for the cumulative flow diagram, cycled when a kind has many statuses
@@ -257,30 +255,17 @@ CHARTS: tuple[tuple[str, str, Callable], ...] = (
 )
 
 
-class AuditChart(QWidget):
+class AuditChart(LazyChartCanvas):
     """One chart; draws when it is visible and its data changed."""
 
-    #: Emitted after the figure was drawn with data.
-    drawn = Signal()
-
     def __init__(self, key: str, draw: Callable, parent=None):
-        super().__init__(parent)
+        super().__init__(parent, figsize=(9, 4), min_height=0,
+                         placeholder="The chart is drawn when the figures are ready.")
         self.key = key
         self._draw = draw
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._placeholder = QLabel("The chart is drawn when the figures are ready.")
-        self._placeholder.setObjectName("muted")
-        self._layout.addWidget(self._placeholder)
-        self._canvas = None
-        self._figure = None
         self._data: tuple[AuditResult, Mapping[str, Stage]] | None = None
         self._dirty = False
         self.draw_count = 0
-
-    @property
-    def figure(self):
-        return self._figure
 
     def set_result(self, result: AuditResult | None, stages: Mapping[str, Stage]) -> None:
         data = (result, dict(stages)) if result is not None else None
@@ -296,18 +281,9 @@ class AuditChart(QWidget):
         if self._dirty:
             self.redraw()
 
-    def _ensure_canvas(self) -> None:
-        if self._canvas is not None:
-            return
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-        from matplotlib.figure import Figure
-
-        self._figure = Figure(figsize=(9, 4), layout="constrained")
-        self._canvas = FigureCanvasQTAgg(self._figure)
-        self._canvas.mpl_connect("draw_event", lambda _e: self.drawn.emit() if self._data else None)
-        self._layout.removeWidget(self._placeholder)
-        self._placeholder.deleteLater()
-        self._layout.addWidget(self._canvas)
+    def _on_draw(self, _event) -> None:
+        if self._data:
+            self.drawn.emit()
 
     def redraw(self) -> None:
         """Draw now (normally called when the chart becomes visible)."""

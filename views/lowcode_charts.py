@@ -6,8 +6,7 @@ never pyplot. Each chart draws from a ``LowcodeState``.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from views.chart_canvas import LazyChartCanvas, mpl_text
 
 from models.lowcode import LowcodeState
 
@@ -19,48 +18,14 @@ GRID = "#e0e0e0"
 MUTED = "#616161"
 
 
-def _plain(text: str) -> str:
-    """Text for matplotlib: a pair of '$' would otherwise be read as mathtext."""
-    return text.replace("$", r"\$")
+_plain = mpl_text
 
 
-class LowcodeChart(QWidget):
-    """A lazily created matplotlib canvas; subclasses implement ``draw_state``."""
-
-    #: Emitted after the figure has been drawn with a state.
-    drawn = Signal()
+class LowcodeChart(LazyChartCanvas):
+    """A lowcode chart; subclasses implement ``draw_state``."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._placeholder = QLabel("Loading the chart…")
-        self._layout.addWidget(self._placeholder)
-        self._canvas = None
-        self._figure = None
-        self.drawn_with_data = False
-        self.setMinimumHeight(220)
-
-    def _ensure_canvas(self) -> None:
-        if self._canvas is not None:
-            return
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-        from matplotlib.figure import Figure
-
-        self._figure = Figure(figsize=(9, 3.6), layout="constrained")
-        self._canvas = FigureCanvasQTAgg(self._figure)
-        self._canvas.mpl_connect("draw_event", self._on_draw)
-        self._layout.removeWidget(self._placeholder)
-        self._placeholder.deleteLater()
-        self._layout.addWidget(self._canvas)
-
-    def _on_draw(self, _event) -> None:
-        if self.drawn_with_data:
-            self.drawn.emit()
-
-    @property
-    def figure(self):
-        return self._figure
+        super().__init__(parent, figsize=(9, 3.6), min_height=220)
 
     def set_state(self, state: LowcodeState) -> None:
         self._ensure_canvas()

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from views.chart_canvas import LazyChartCanvas, mpl_text
 
 from models.squad import SquadState, format_value
 
@@ -20,46 +19,12 @@ MORALE = "#6a1b9a"
 TODAY = "#c62828"
 
 
-def _plain(text: str) -> str:
-    """User text for matplotlib: a pair of '$' would otherwise be read as mathtext."""
-    return text.replace("$", r"\$")
+_plain = mpl_text
 
 
-class SquadChartCanvas(QWidget):
-    #: Emitted after the figure has been drawn with a squad's data.
-    drawn = Signal()
-
+class SquadChartCanvas(LazyChartCanvas):
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._placeholder = QLabel("Loading the chart…")
-        self._layout.addWidget(self._placeholder)
-        self._canvas = None
-        self._figure = None
-        self.drawn_with_data = False
-        self.setMinimumHeight(260)
-
-    def _ensure_canvas(self) -> None:
-        if self._canvas is not None:
-            return
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-        from matplotlib.figure import Figure
-
-        self._figure = Figure(figsize=(9, 4), layout="constrained")
-        self._canvas = FigureCanvasQTAgg(self._figure)
-        self._canvas.mpl_connect("draw_event", self._on_draw)
-        self._layout.removeWidget(self._placeholder)
-        self._placeholder.deleteLater()
-        self._layout.addWidget(self._canvas)
-
-    def _on_draw(self, _event) -> None:
-        if self.drawn_with_data:
-            self.drawn.emit()
-
-    @property
-    def figure(self):
-        return self._figure
+        super().__init__(parent, figsize=(9, 4), min_height=260)
 
     def set_state(self, state: SquadState) -> None:
         self._ensure_canvas()

@@ -8,52 +8,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Sequence
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from models.plans import MilestoneInfo, PhaseInfo, PlanInfo
 from models.schema import STEP_NAMES, STEPS
+from views.chart_canvas import LazyChartCanvas
 from views.milestone_table import STATUS_COLOURS
 
 PHASE_COLOURS = {"audit": "#5b7db1", "squad": "#d9893b", "lowcode": "#5a9e6f"}
 MARKERS = {"done": "o", "in progress": "D", "not started": "o", "blocked": "X"}
 
 
-class TimelineCanvas(QWidget):
-    #: Emitted after the figure has been drawn with data.
-    drawn = Signal()
-
+class TimelineCanvas(LazyChartCanvas):
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._placeholder = QLabel("Loading the timeline…")
-        self._layout.addWidget(self._placeholder)
-        self._canvas = None
-        self._figure = None
-        self.setMinimumHeight(190)
-        self.drawn_with_data = False
-
-    def _ensure_canvas(self) -> None:
-        if self._canvas is not None:
-            return
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-        from matplotlib.figure import Figure
-
-        self._figure = Figure(figsize=(9, 2.4), layout="constrained")
-        self._canvas = FigureCanvasQTAgg(self._figure)
-        self._canvas.mpl_connect("draw_event", self._on_draw)
-        self._layout.removeWidget(self._placeholder)
-        self._placeholder.deleteLater()
-        self._layout.addWidget(self._canvas)
-
-    def _on_draw(self, _event) -> None:
-        if self.drawn_with_data:
-            self.drawn.emit()
-
-    @property
-    def figure(self):
-        return self._figure
+        super().__init__(parent, figsize=(9, 2.4), min_height=190, placeholder="Loading the timeline…")
 
     def set_data(self, plan: PlanInfo, phases: Sequence[PhaseInfo],
                  milestones: Sequence[MilestoneInfo], as_of: date) -> None:
