@@ -6,6 +6,7 @@ results and errors come back to the GUI thread by queued signals.
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 from typing import Any, Callable
 
@@ -20,13 +21,24 @@ class Cancelled(Exception):
 class Progress:
     """Handed to a task: report progress, and learn whether the user cancelled."""
 
+    #: at most one progress report per this many seconds reaches the GUI thread
+    MIN_INTERVAL = 0.1
+
     def __init__(self, signals: _Signals):
         self._signals = signals
         self._cancel = threading.Event()
+        self._last = 0.0
+        self._last_message = ""
 
     def report(self, done: int, total: int, message: str = "") -> None:
         if self._cancel.is_set():
             raise Cancelled()
+        now = time.monotonic()
+        # Each report costs the GUI thread a wait for the interpreter lock: send few,
+        # but always a new message and the final step.
+        if now - self._last < self.MIN_INTERVAL and message == self._last_message and done < total:
+            return
+        self._last, self._last_message = now, message
         self._signals.progress.emit(int(done), int(total), message)
 
     def cancel(self) -> None:
@@ -42,6 +54,18 @@ class _Signals(QObject):
     done = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
+
+
+#: Every runnable stays referenced here until its run() has returned, whatever happens to
+#: the runner or page that started it (Python owns them; see _Runnable).
+_ALIVE: list[_Runnable] = []
+_ALIVE_LOCK = threading.Lock()
+
+
+def _keep(runnable: _Runnable) -> None:
+    with _ALIVE_LOCK:
+        _ALIVE[:] = [r for r in _ALIVE if not r.finished]
+        _ALIVE.append(runnable)
 
 
 class _Runnable(QRunnable):
@@ -92,11 +116,14 @@ class _Task(QObject):
 
     @Slot(int, int, str)
     def _progress(self, done: int, total: int, message: str) -> None:
+        # setValue() on a modal progress dialog processes events, so the task may
+        # finish (and the dialog go) inside it: look the dialog up again each time.
         if self.dialog is not None:
             self.dialog.setMaximum(max(total, 0))
+        if self.dialog is not None:
             self.dialog.setValue(min(done, total) if total else 0)
-            if message:
-                self.dialog.setLabelText(message)
+        if message and self.dialog is not None:
+            self.dialog.setLabelText(message)
 
     def _finish(self) -> None:
         if self.dialog is not None:
@@ -131,8 +158,6 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self._live: set[_Task] = set()
-        #: runnables kept alive until their run() has returned (released at the next start or wait)
-        self._runnables: list[_Runnable] = []
 
     def run(self, title: str, fn: Callable[[Progress], Any], *,
             on_done: Callable[[Any], None] | None = None,
@@ -152,14 +177,10 @@ class TaskRunner(QObject):
             dialog.canceled.connect(progress.cancel)
         task = _Task(self, signals, dialog, on_done, on_error, on_cancel)
         self._live.add(task)
-        self._runnables = [r for r in self._runnables if not r.finished]
         runnable = _Runnable(fn, signals, progress)
-        self._runnables.append(runnable)
+        _keep(runnable)
         self.pool.start(runnable)
         return progress
 
     def wait(self, msecs: int = 30000) -> bool:
-        done = self.pool.waitForDone(msecs)
-        if done:
-            self._runnables.clear()
-        return done
+        return self.pool.waitForDone(msecs)

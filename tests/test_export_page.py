@@ -58,3 +58,24 @@ def test_a_failed_export_says_so_and_writes_nothing(page, qtbot, tmp_path, monke
     assert "no such folder" in shown[0] and "No file was written" in shown[0]
     assert not target.exists() and page.history.rowCount() == 0
     assert page.export_button.isEnabled()
+
+
+def test_progress_reports_are_throttled_but_keep_new_messages_and_the_end():
+    from desktop.tasks import Progress
+
+    sent = []
+
+    class Sig:
+        class progress:
+            @staticmethod
+            def emit(*args):
+                sent.append(args)
+
+    p = Progress(Sig)
+    for i in range(1000):
+        p.report(i, 1000, "Reading…")
+    p.report(1000, 1000, "Reading…")
+    p.report(5, 10, "Storing…")
+    assert len(sent) < 20  # a tight loop sends a handful, not a thousand
+    assert sent[0] == (0, 1000, "Reading…") and (1000, 1000, "Reading…") in sent
+    assert sent[-1] == (5, 10, "Storing…")

@@ -189,3 +189,15 @@ def test_new_plan_wizard_builds_the_draft(qtbot):
     draft = wizard.draft()
     assert (draft.name, draft.revenue_architect, draft.start) == ("Loyalty relaunch", "Ana", date(2026, 6, 8))
     assert draft.phases["squad"][:2] == (date(2026, 6, 22), date(2026, 9, 5))  # days 15-90 follow the start
+
+
+def test_checklist_escapes_user_text(qtbot):
+    from models.status import ChecklistItem
+    from views.checklist import ChecklistWidget
+
+    w = ChecklistWidget("Steps")
+    qtbot.addWidget(w)
+    w.set_items([ChecklistItem("Map <b>Ready</b>", False, "Status '<i>QA & Legal</i>' is unmapped")])
+    label = w._labels[0]
+    assert "&lt;b&gt;Ready&lt;/b&gt;" in label.text() and "<b>Ready" not in label.text()
+    assert "&lt;i&gt;QA &amp; Legal&lt;/i&gt;" in label.text()

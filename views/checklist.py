@@ -1,6 +1,7 @@
 """A step's checklist: items ticked from the data, never by hand."""
 from __future__ import annotations
 
+import html
 from typing import Sequence
 
 from PySide6.QtCore import Qt
@@ -29,9 +30,11 @@ class ChecklistWidget(QFrame):
         for item in items:
             mark = "✔" if item.done else "○"
             colour = "#2e7d32" if item.done else "#8d6e00"
-            text = f"<span style='color:{colour}'>{mark}</span> {item.label}"
+            # labels and hints may quote user data (status names, people): escape them
+            text = f"<span style='color:{colour}'>{mark}</span> {html.escape(item.label)}"
             if not item.done and item.hint:
-                text += f"<br><span style='color:#666; font-size:small'>&nbsp;&nbsp;&nbsp;{item.hint}</span>"
+                text += (f"<br><span style='color:#666; font-size:small'>&nbsp;&nbsp;&nbsp;"
+                         f"{html.escape(item.hint)}</span>")
             label = QLabel(text)
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
