@@ -21,7 +21,7 @@ section of ``plan dump``/``load`` and the demo ledger.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
@@ -40,6 +40,7 @@ from models.lowcode_figures import (
     lowcode_figures,
     self_serve_share,
 )
+from models.validation import clean_date, clean_text
 from models.plans import PlanError, PlanInfo
 from models.schema import LowcodeRequest, LowcodeSettings, LowcodeTool, Plan
 from models.status import ChecklistItem
@@ -178,28 +179,11 @@ def _tool_info(t: LowcodeTool) -> ToolInfo:
 
 # --------------------------------------------------------------------------- validation
 
-def _text(value: Any, label: str, *, required: bool = False, limit: int = 200) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise PlanError(f"{label} is required")
-    if len(text) > limit:
-        raise PlanError(f"{label} is longer than {limit} characters")
-    return text
-
-
 def _day(value: Any, label: str, *, optional: bool = False) -> date | None:
-    if optional and (value is None or (isinstance(value, str) and not value.strip())):
+    """As ``clean_date``; a blank string also means "no date" when optional (imports, editors)."""
+    if optional and isinstance(value, str) and not value.strip():
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise PlanError(f"{label} must be a date (YYYY-MM-DD), not {value!r}")
+    return clean_date(value, label, optional=optional)
 
 
 def _choice(value: Any, label: str, options: tuple[str, ...]) -> str:
@@ -245,19 +229,19 @@ def check_target_share(value: Any) -> float:
 
 
 REQUEST_CLEANERS: dict[str, Any] = {
-    "title": lambda v: _text(v, "request title", required=True, limit=300),
+    "title": lambda v: clean_text(v, "request title", required=True, limit=300),
     "type": lambda v: _choice(v, "type", REQUEST_TYPES),
-    "team": lambda v: _text(v, "team"),
+    "team": lambda v: clean_text(v, "team"),
     "requested": lambda v: _day(v, "requested date"),
     "delivered": lambda v: _day(v, "delivered date", optional=True),
     "route": lambda v: _choice(v, "route", ROUTES),
-    "tool": lambda v: _text(v, "tool"),
+    "tool": lambda v: clean_text(v, "tool"),
     "reason": _reason,
 }
 TOOL_CLEANERS: dict[str, Any] = {
-    "name": lambda v: _text(v, "tool name", required=True),
+    "name": lambda v: clean_text(v, "tool name", required=True),
     "capability": lambda v: _choice(v, "capability", CAPABILITIES),
-    "owner": lambda v: _text(v, "owner"),
+    "owner": lambda v: clean_text(v, "owner"),
     "trained": _trained,
     "status": lambda v: _choice(v, "status", TOOL_STATUSES),
 }

@@ -13,11 +13,8 @@ from typing import Any, Iterable
 from sqlalchemy import select
 
 from models.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS, Milestone, Phase, Plan
+from models.validation import PlanError, clean_date, clean_text
 from models.workspace import Workspace
-
-
-class PlanError(ValueError):
-    """A user's edit was refused; the message says why."""
 
 
 DEFAULT_HORIZON = 90
@@ -152,30 +149,6 @@ def _milestone_info(m: Milestone) -> MilestoneInfo:
 
 # --------------------------------------------------------------------------- validation
 
-def _clean_text(value: Any, label: str, *, required: bool = False, limit: int = 300) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise PlanError(f"{label} is required")
-    if len(text) > limit:
-        raise PlanError(f"{label} is longer than {limit} characters")
-    return text
-
-
-def _check_date(value: Any, label: str, *, optional: bool = False) -> date | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise PlanError(f"{label} must be a date (YYYY-MM-DD), not {value!r}")
-
-
 def _check_step(step: Any) -> str:
     if step not in STEPS:
         raise PlanError(f"step must be one of {', '.join(STEPS)}, not {step!r}")
@@ -205,11 +178,11 @@ def _check_phase_range(step: str, start: date, end: date) -> None:
 
 def _clean_plan_value(key: str, value: Any) -> Any:
     if key == "name":
-        return _clean_text(value, "plan name", required=True, limit=200)
+        return clean_text(value, "plan name", required=True, limit=200)
     if key in ("organisation", "sponsor", "revenue_architect", "timezone"):
-        return _clean_text(value, key.replace("_", " "), limit=200)
+        return clean_text(value, key.replace("_", " "), limit=200)
     if key == "start":
-        return _check_date(value, "start date")
+        return clean_date(value, "start date")
     if key == "horizon_days":
         return _check_horizon(value)
     raise PlanError(f"unknown plan field {key!r}")
@@ -219,15 +192,15 @@ def _clean_milestone_value(key: str, value: Any) -> Any:
     if key == "step":
         return _check_step(value)
     if key == "title":
-        return _clean_text(value, "milestone title", required=True)
+        return clean_text(value, "milestone title", required=True, limit=300)
     if key in ("owner",):
-        return _clean_text(value, "owner", limit=200)
+        return clean_text(value, "owner", limit=200)
     if key == "notes":
-        return _clean_text(value, "notes", limit=10000)
+        return clean_text(value, "notes", limit=10000)
     if key == "due":
-        return _check_date(value, "due date")
+        return clean_date(value, "due date")
     if key in ("done_date", "baseline_due"):
-        return _check_date(value, key.replace("_", " "), optional=True)
+        return clean_date(value, key.replace("_", " "), optional=True)
     if key == "status":
         return _check_status(value)
     if key == "depends_on_id":
@@ -292,7 +265,7 @@ def get_milestone(ws: Workspace, milestone_id: int) -> MilestoneInfo:
 
 def create_plan(ws: Workspace, draft: PlanDraft) -> int:
     name = _clean_plan_value("name", draft.name)
-    start = _check_date(draft.start, "start date")
+    start = clean_date(draft.start, "start date")
     horizon = _check_horizon(draft.horizon_days)
     phases = default_phases(start, horizon)
     phases.update(draft.phases)
@@ -310,10 +283,10 @@ def create_plan(ws: Workspace, draft: PlanDraft) -> int:
         )
         for step in STEPS:
             p_start, p_end, goal = phases[step]
-            p_start, p_end = _check_date(p_start, "phase start"), _check_date(p_end, "phase end")
+            p_start, p_end = clean_date(p_start, "phase start"), clean_date(p_end, "phase end")
             _check_phase_range(step, p_start, p_end)
             plan.phases.append(Phase(step=step, start_date=p_start, end_date=p_end,
-                                     goal=_clean_text(goal, "goal", limit=2000)))
+                                     goal=clean_text(goal, "goal", limit=2000)))
         s.add(plan)
         s.flush()
         return plan.id
@@ -494,8 +467,8 @@ def update_plan_details(ws: Workspace, plan_id: int, plan_changes: dict[str, Any
             for key, value in changes.items():
                 if key not in PHASE_FIELDS:
                     raise PlanError(f"unknown phase field {key!r}")
-                value = (_clean_text(value, "goal", limit=2000) if key == "goal"
-                         else _check_date(value, f"phase {key} date"))
+                value = (clean_text(value, "goal", limit=2000) if key == "goal"
+                         else clean_date(value, f"phase {key} date"))
                 before[key] = getattr(phase, PHASE_FIELDS[key])
                 setattr(phase, PHASE_FIELDS[key], value)
             _check_phase_range(phase.step, phase.start_date, phase.end_date)

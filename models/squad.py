@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.validation import clean_date, clean_text
 from models.plans import PlanError, PlanInfo
 from models.schema import Plan, Squad, SquadAutonomy, SquadChange, SquadCheckIn, SquadMember
 from models.squad_metrics import (
@@ -263,15 +264,6 @@ def _autonomy_info(a: SquadAutonomy) -> AutonomyInfo:
 
 # --------------------------------------------------------------------------- validation
 
-def _text(value: Any, label: str, *, required: bool = False, limit: int = 200) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise PlanError(f"{label} is required")
-    if len(text) > limit:
-        raise PlanError(f"{label} is longer than {limit} characters")
-    return text
-
-
 def _number(value: Any, label: str, *, optional: bool = False) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if optional:
@@ -302,21 +294,6 @@ def _whole(value: Any, label: str, low: int, high: int) -> int:
     return number
 
 
-def _day(value: Any, label: str, *, optional: bool = False) -> date | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise PlanError(f"{label} must be a date (YYYY-MM-DD), not {value!r}")
-
-
 def _choice(value: Any, label: str, options: tuple[str, ...]) -> str:
     if value not in options:
         raise PlanError(f"{label} must be one of {', '.join(options)}, not {value!r}")
@@ -335,19 +312,19 @@ def _verdict(value: Any) -> str | None:
 
 
 SQUAD_FIELDS: dict[str, Any] = {
-    "name": lambda v: _text(v, "squad name", required=True),
-    "problem": lambda v: _text(v, "problem", limit=TEXT_LIMIT),
-    "metric_name": lambda v: _text(v, "metric name"),
-    "metric_unit": lambda v: _text(v, "unit", limit=50),
+    "name": lambda v: clean_text(v, "squad name", required=True),
+    "problem": lambda v: clean_text(v, "problem", limit=TEXT_LIMIT),
+    "metric_name": lambda v: clean_text(v, "metric name"),
+    "metric_unit": lambda v: clean_text(v, "unit", limit=50),
     "direction": lambda v: _choice(v, "direction", DIRECTIONS),
     "baseline": lambda v: _number(v, "baseline", optional=True),
-    "baseline_date": lambda v: _day(v, "baseline date", optional=True),
+    "baseline_date": lambda v: clean_date(v, "baseline date", optional=True),
     "target": lambda v: _number(v, "target", optional=True),
-    "target_date": lambda v: _day(v, "target date", optional=True),
-    "reporting_line": lambda v: _text(v, "reporting line"),
+    "target_date": lambda v: clean_date(v, "target date", optional=True),
+    "reporting_line": lambda v: clean_text(v, "reporting line"),
     "verdict": _verdict,
-    "verdict_rationale": lambda v: _text(v, "rationale", limit=TEXT_LIMIT),
-    "verdict_date": lambda v: _day(v, "verdict date", optional=True),
+    "verdict_rationale": lambda v: clean_text(v, "rationale", limit=TEXT_LIMIT),
+    "verdict_date": lambda v: clean_date(v, "verdict date", optional=True),
 }
 CHARTER_FIELDS = tuple(k for k in SQUAD_FIELDS if not k.startswith("verdict"))
 VERDICT_FIELDS = ("verdict", "verdict_rationale", "verdict_date")
@@ -365,26 +342,26 @@ class _Kind:
 
 ROW_KINDS: dict[str, _Kind] = {
     "member": _Kind("member", SquadMember, MemberInfo, {
-        "name": lambda v: _text(v, "member name", required=True),
-        "role": lambda v: _text(v, "role", required=True, limit=100),
-        "department": lambda v: _text(v, "department"),
+        "name": lambda v: clean_text(v, "member name", required=True),
+        "role": lambda v: clean_text(v, "role", required=True, limit=100),
+        "department": lambda v: clean_text(v, "department"),
         "allocation": _allocation,
     }),
     "checkin": _Kind("check-in", SquadCheckIn, CheckInInfo, {
-        "date": lambda v: _day(v, "check-in date"),
+        "date": lambda v: clean_date(v, "check-in date"),
         "value": lambda v: _number(v, "metric value"),
         "confidence": lambda v: _whole(v, "confidence", 0, 10),
         "morale": lambda v: _whole(v, "morale", 1, 5),
-        "blockers": lambda v: _text(v, "blockers", limit=TEXT_LIMIT),
-        "note": lambda v: _text(v, "note", limit=TEXT_LIMIT),
+        "blockers": lambda v: clean_text(v, "blockers", limit=TEXT_LIMIT),
+        "note": lambda v: clean_text(v, "note", limit=TEXT_LIMIT),
     }),
     "change": _Kind("change", SquadChange, ChangeInfo, {
-        "date": lambda v: _day(v, "change date"),
-        "title": lambda v: _text(v, "change title", required=True, limit=300),
-        "hypothesis": lambda v: _text(v, "hypothesis", limit=TEXT_LIMIT),
-        "expected_effect": lambda v: _text(v, "expected effect", limit=300),
+        "date": lambda v: clean_date(v, "change date"),
+        "title": lambda v: clean_text(v, "change title", required=True, limit=300),
+        "hypothesis": lambda v: clean_text(v, "hypothesis", limit=TEXT_LIMIT),
+        "expected_effect": lambda v: clean_text(v, "expected effect", limit=300),
         "outcome": lambda v: _choice(v, "outcome", OUTCOMES),
-        "measured_effect": lambda v: _text(v, "measured effect", limit=300),
+        "measured_effect": lambda v: clean_text(v, "measured effect", limit=300),
     }),
 }
 
@@ -621,7 +598,7 @@ def restore_squad(ws: Workspace, snap: SquadSnapshot) -> None:
 def _replace_autonomy(s: Session, squad_id: int, items: Sequence[AutonomyItem | AutonomyInfo]) -> None:
     cleaned = []
     for item in items:
-        decision = _text(item.decision, "decision", limit=300)
+        decision = clean_text(item.decision, "decision", limit=300)
         if decision:
             cleaned.append((item, decision))
     seen = set()
@@ -680,7 +657,7 @@ def record_verdict(ws: Workspace, squad_id: int, verdict: str | None, rationale:
     if verdict is not None and not rationale:
         raise PlanError("write down why: the rationale is required with a verdict")
     changes = {"verdict": verdict, "verdict_rationale": rationale if verdict else "",
-               "verdict_date": _day(on, "verdict date") if verdict else None}
+               "verdict_date": clean_date(on, "verdict date") if verdict else None}
     with ws.write() as s:
         squad = _get_squad(s, squad_id)
         return SquadEdit(_apply_fields(s, squad, changes, VERDICT_FIELDS))
@@ -1000,7 +977,7 @@ def load_squads(s: Session, plan_id: int, value: Any, r: DocReader, keep_ids: bo
             aw = f"{where}.autonomy[{j}]"
             r.obj(a, aw, AUTONOMY_KEYS + id_key, ("decision",))
             decision = r.text(a, "decision", aw, required=True)
-            decision = _read(r, aw, "decision", lambda t=decision: _text(t, "decision", limit=300))
+            decision = _read(r, aw, "decision", lambda t=decision: clean_text(t, "decision", limit=300))
             if decision.casefold() in seen:
                 raise r.fail(f"{aw}.decision", f"{decision!r} appears twice")
             seen.add(decision.casefold())

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from models.audit.analysis import AuditResult, Stage, Transition, UnknownStatusError, analyse
 from models.audit.readers import Cancelled, LogError, Problem, TransitionList, check_statuses
+from models.validation import clean_text
 from models.plans import PlanError
 from models.schema import (
     AUDIT_KINDS,
@@ -157,15 +158,6 @@ def plan_timezone(ws: Workspace, plan_id: int) -> tzinfo | None:
         return _zone(_plan(s, plan_id).timezone)
 
 
-def _text(value: Any, label: str, *, required: bool = False, limit: int = 200) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise PlanError(f"{label} is required")
-    if len(text) > limit:
-        raise PlanError(f"{label} is longer than {limit} characters")
-    return text
-
-
 def _moment(value: Any, label: str, tz: tzinfo | None, *, optional: bool = False) -> datetime | None:
     """A datetime (or ISO 8601 text) made timezone-aware."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -212,7 +204,7 @@ def _clean_stages(stages: Sequence[Stage] | Mapping[str, Stage]) -> list[Stage]:
     for i, st in enumerate(stages):
         if not isinstance(st, Stage):
             raise PlanError(f"stage {i + 1} is not a Stage")
-        status = _text(st.status, f"stage {i + 1}: the status", required=True)
+        status = clean_text(st.status, f"stage {i + 1}: the status", required=True)
         if status == LEFT_STATUS:
             raise PlanError(f"{LEFT_STATUS!r} is reserved for hand-tracked stalls; rename that status")
         if status in seen:
@@ -220,7 +212,7 @@ def _clean_stages(stages: Sequence[Stage] | Mapping[str, Stage]) -> list[Stage]:
         seen.add(status)
         if st.kind not in AUDIT_KINDS:
             raise PlanError(f"{status}: kind must be one of {', '.join(AUDIT_KINDS)}, not {st.kind!r}")
-        dept = _text(st.department, f"{status}: the department", required=st.kind != "done")
+        dept = clean_text(st.department, f"{status}: the department", required=st.kind != "done")
         out.append(Stage(status, dept, st.kind))
     return out
 
@@ -501,15 +493,15 @@ def _clean_stall(values: dict[str, Any], tz: tzinfo | None) -> dict[str, Any]:
     out = {}
     for key, value in values.items():
         if key == "item":
-            out[key] = _text(value, "item", required=True)
+            out[key] = clean_text(value, "item", required=True)
         elif key == "stage":
-            out[key] = _text(value, "stage", required=True)
+            out[key] = clean_text(value, "stage", required=True)
         elif key == "entered":
             out[key] = _moment(value, "entered", tz)
         elif key == "left":
             out[key] = _moment(value, "left", tz, optional=True)
         elif key == "note":
-            out[key] = _text(value, "note", limit=10000)
+            out[key] = clean_text(value, "note", limit=10000)
         else:
             raise PlanError(f"unknown stall field {key!r}")
     return out
@@ -636,8 +628,8 @@ def choose_bottleneck(ws: Workspace, plan_id: int, from_department: str, to_depa
     "Attack the <from> → <to> handoff" owned by the Revenue Architect, due
     :data:`ATTACK_DAYS` days after *today* (kept within the plan).  Returns
     (the previous choice, the new milestone's id) for :func:`undo_choice`."""
-    src = _text(from_department, "the handoff's first department", required=True)
-    dst = _text(to_department, "the handoff's second department", required=True)
+    src = clean_text(from_department, "the handoff's first department", required=True)
+    dst = clean_text(to_department, "the handoff's second department", required=True)
     with ws.write() as s:
         plan = _plan(s, plan_id)
         row = s.get(AuditChoice, plan_id)

@@ -327,7 +327,7 @@ def _build_audit_log(wb, ctx: PackContext) -> None:
     from sqlalchemy import select
 
     from models.audit.store import active_import
-    from models.export.sheet import Column, PackSheet
+    from models.export.sheet import PackSheet
     from models.schema import AuditTransition
 
     info = active_import(ctx.ws, ctx.plan.id)
