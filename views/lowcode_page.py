@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -34,6 +33,7 @@ from models.lowcode import LowcodeState
 from models.plans import list_phases
 from views.checklist import ChecklistWidget
 from views.document import WorkspaceDocument
+from views.widgets import FigureCard, plain_label
 from views.lowcode_charts import LeadTimeChart, LowcodeChart, ReasonsChart, WeeklyShareChart
 from views.lowcode_commands import (
     AddRequest,
@@ -56,20 +56,10 @@ from views.lowcode_tables import (
 
 GOOD, WARN, BAD, NEUTRAL = "#2e7d32", "#b26a00", "#c62828", "#37474f"
 PAGE_STYLE = """
-QFrame#lowcodeCard { background: #f7f9fb; border: 1px solid #d8dee4; border-radius: 4px; }
-QLabel#cardValue { font-size: 17px; font-weight: bold; }
-QLabel#cardCaption { color: #666; }
 QSpinBox#targetSpin { font-size: 15px; font-weight: bold; }
 """
 
 
-def _plain(text: str = "", *, wrap: bool = True, name: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def _percent(x: float | None) -> str:
@@ -80,26 +70,7 @@ def _days(x: float | None) -> str:
     return "–" if x is None else f"{x:g} d"
 
 
-class Card(QFrame):
-    """One headline figure: a big value over a caption."""
 
-    def __init__(self, caption: str, parent=None):
-        super().__init__(parent)
-        self.setObjectName("lowcodeCard")
-        self.value = _plain("–", wrap=False, name="cardValue")
-        self.caption = _plain(caption, wrap=False, name="cardCaption")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(1)
-        layout.addWidget(self.value)
-        layout.addWidget(self.caption)
-
-    def set(self, value: str, caption: str | None = None, colour: str = NEUTRAL, tip: str = "") -> None:
-        self.value.setText(value)
-        self.value.setStyleSheet(f"color:{colour};")
-        if caption is not None:
-            self.caption.setText(caption)
-        self.setToolTip(tip)
 
 
 class TargetCard(QFrame):
@@ -107,14 +78,14 @@ class TargetCard(QFrame):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("lowcodeCard")
+        self.setObjectName("figureCard")
         self.spin = QSpinBox()
         self.spin.setObjectName("targetSpin")
         self.spin.setRange(1, 100)
         self.spin.setSuffix(" %")
         self.spin.setKeyboardTracking(False)
         self.spin.setToolTip("The self-serve share to reach (80 % by default). Edit ▸ Undo takes a change back.")
-        caption = _plain("Target self-serve share", wrap=False, name="cardCaption")
+        caption = plain_label("Target self-serve share", wrap=False, name="cardCaption")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 6)
         layout.setSpacing(1)
@@ -134,9 +105,9 @@ class LowcodePage(QWidget):
         self.setStyleSheet(PAGE_STYLE)
 
         # --- header: title, phase, headline cards | checklist
-        title = _plain("3 · Empower with low-code", wrap=False, name="pageTitle")
-        self.meta = _plain(name="muted")
-        self.cards = {key: Card(caption) for key, caption in (
+        title = plain_label("3 · Empower with low-code", wrap=False, name="pageTitle")
+        self.meta = plain_label(name="muted")
+        self.cards = {key: FigureCard(caption) for key, caption in (
             ("last4", "Self-serve, last 4 weeks"), ("cumulative", "Self-serve, all time"),
             ("lead_self", "Median lead, self-serve"), ("lead_dev", "Median lead, developer"),
             ("queue", "Open developer queue"))}
@@ -152,7 +123,7 @@ class LowcodePage(QWidget):
             grid.addWidget(card, i // 3, i % 3)
         self.cards_box = QWidget()
         self.cards_box.setLayout(grid)
-        self.intro = _plain(name="muted")
+        self.intro = plain_label(name="muted")
         self.checklist = ChecklistWidget("Step 3 checklist")
         self.checklist.setFixedWidth(340)
 
@@ -181,7 +152,7 @@ class LowcodePage(QWidget):
         self.tabs.addTab(self.reasons_chart, "Why developers (Pareto)")
         self.tabs.currentChanged.connect(lambda _i: self._draw_visible_chart())
 
-        self.empty_label = _plain("This workspace holds no plan yet. Choose Plan ▸ New plan… to start one.")
+        self.empty_label = plain_label("This workspace holds no plan yet. Choose Plan ▸ New plan… to start one.")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setVisible(False)
 
@@ -255,7 +226,7 @@ class LowcodePage(QWidget):
         self.deliver_button.clicked.connect(self.mark_delivered)
         self.delete_request_button = QPushButton("Delete")
         self.delete_request_button.clicked.connect(self.delete_request)
-        self.request_count = _plain(wrap=False, name="muted")
+        self.request_count = plain_label(wrap=False, name="muted")
 
         tools = QHBoxLayout()
         tools.addWidget(self.filter_text, 1)
@@ -290,7 +261,7 @@ class LowcodePage(QWidget):
         self.edit_tool_button.clicked.connect(self.edit_tool)
         self.delete_tool_button = QPushButton("Delete")
         self.delete_tool_button.clicked.connect(self.delete_tool)
-        self.tool_note = _plain(name="muted")
+        self.tool_note = plain_label(name="muted")
         tools = QHBoxLayout()
         tools.addWidget(self.tool_note, 1)
         tools.addWidget(self.add_tool_button)

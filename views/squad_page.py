@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -33,6 +32,7 @@ from models.plans import list_phases
 from models.squad import ChangeDraft, CheckInDraft, MemberDraft, SquadState, format_value, verdict_reason
 from views.checklist import ChecklistWidget
 from views.document import WorkspaceDocument
+from views.widgets import FigureCard, plain_label
 from views.squad_chart import SquadChartCanvas
 from views.squad_commands import (
     AddSquadRow,
@@ -58,44 +58,15 @@ DRAFTS = {"member": MemberDraft, "checkin": CheckInDraft, "change": ChangeDraft}
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#37474f"
 VERDICT_COLOURS = {"expand": GOOD, "iterate": "#b26a00", "stop": BAD}
 PAGE_STYLE = """
-QFrame#squadCard { background: #f7f9fb; border: 1px solid #d8dee4; border-radius: 4px; }
-QLabel#cardValue { font-size: 17px; font-weight: bold; }
-QLabel#cardCaption { color: #666; }
 QLabel#squadName { font-size: 15px; font-weight: bold; }
 QLabel#squadWarnings { color: #8d4f00; }
 QLabel#verdictBadge { font-size: 18px; font-weight: bold; }
 """
 
 
-def _plain(text: str = "", *, wrap: bool = True, name: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
-class Card(QFrame):
-    """One headline figure: a big value over a caption."""
 
-    def __init__(self, caption: str, parent=None):
-        super().__init__(parent)
-        self.setObjectName("squadCard")
-        self.value = _plain("–", wrap=False, name="cardValue")
-        self.caption = _plain(caption, wrap=False, name="cardCaption")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(1)
-        layout.addWidget(self.value)
-        layout.addWidget(self.caption)
-
-    def set(self, value: str, caption: str | None = None, colour: str = NEUTRAL, tip: str = "") -> None:
-        self.value.setText(value)
-        self.value.setStyleSheet(f"color:{colour};")
-        if caption is not None:
-            self.caption.setText(caption)
-        self.setToolTip(tip)
 
 
 class SquadPage(QWidget):
@@ -109,7 +80,7 @@ class SquadPage(QWidget):
         self.setStyleSheet(PAGE_STYLE)
 
         # --- header: title, squad, meta, headline cards, warnings | checklist
-        title = _plain("2 · Pilot one squad", wrap=False, name="pageTitle")
+        title = plain_label("2 · Pilot one squad", wrap=False, name="pageTitle")
         self.picker = QComboBox()
         self.picker.setMinimumWidth(260)
         self.picker.activated.connect(self._on_pick)
@@ -118,9 +89,9 @@ class SquadPage(QWidget):
         title_row.addWidget(title)
         title_row.addStretch(1)
         title_row.addWidget(self.picker)
-        self.squad_name = _plain(name="squadName")
-        self.meta = _plain(name="muted")
-        self.cards = {key: Card(caption) for key, caption in (
+        self.squad_name = plain_label(name="squadName")
+        self.meta = plain_label(name="muted")
+        self.cards = {key: FigureCard(caption) for key, caption in (
             ("latest", "Latest"), ("target", "Target"), ("progress", "Progress"), ("forecast", "Forecast"),
             ("on_track", "On track?"), ("rate", "Needed per week"), ("velocity", "Changes per week"),
             ("kept", "Kept"))}
@@ -128,8 +99,8 @@ class SquadPage(QWidget):
         cards.setSpacing(6)
         for i, card in enumerate(self.cards.values()):
             cards.addWidget(card, i // 4, i % 4)
-        self.warnings = _plain(name="squadWarnings")
-        self.cards_hint = _plain("Give the metric a baseline and a target (Charter ▸ Edit charter…) to see "
+        self.warnings = plain_label(name="squadWarnings")
+        self.cards_hint = plain_label("Give the metric a baseline and a target (Charter ▸ Edit charter…) to see "
                                  "progress, the forecast and the suggested verdict.", name="muted")
         self.checklist = ChecklistWidget("Step 2 checklist")
         self.checklist.setFixedWidth(330)
@@ -150,7 +121,7 @@ class SquadPage(QWidget):
         header.addWidget(self.checklist, 0, Qt.AlignmentFlag.AlignTop)
 
         # --- empty state
-        self.empty_text = _plain()
+        self.empty_text = plain_label()
         self.setup_button = QPushButton("Set up the squad")
         self.setup_button.clicked.connect(self.set_up_squad)
         empty = QWidget()
@@ -177,7 +148,7 @@ class SquadPage(QWidget):
         self.add_buttons: dict[str, QPushButton] = {}
         self.edit_buttons: dict[str, QPushButton] = {}
         self.delete_buttons: dict[str, QPushButton] = {}
-        self.change_stats = _plain(name="muted")
+        self.change_stats = plain_label(name="muted")
         for kind, noun in (("member", "member"), ("checkin", "check-in"), ("change", "change")):
             extra = self.change_stats if kind == "change" else None
             self.tabs.addTab(self._build_rows_tab(kind, noun, extra), "")
@@ -201,7 +172,7 @@ class SquadPage(QWidget):
     # ----------------------------------------------------------------- building
     def _build_charter_tab(self) -> QWidget:
         page = QWidget()
-        self.charter_labels = {key: _plain() for key in ("problem", "metric", "baseline", "target", "reporting")}
+        self.charter_labels = {key: plain_label() for key in ("problem", "metric", "baseline", "target", "reporting")}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key, label in (("problem", "Problem"), ("metric", "Metric"), ("baseline", "Baseline"),
@@ -222,7 +193,7 @@ class SquadPage(QWidget):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         self.autonomy_table.setColumnWidth(1, 110)
-        self.autonomy_summary = _plain(name="muted")
+        self.autonomy_summary = plain_label(name="muted")
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         auto_head = QHBoxLayout()
@@ -281,11 +252,11 @@ class SquadPage(QWidget):
 
     def _build_review_tab(self) -> QWidget:
         page = QWidget()
-        self.suggested_badge = _plain(wrap=False, name="verdictBadge")
-        self.suggested_reason = _plain()
-        self.review_when = _plain(name="muted")
-        self.recorded_badge = _plain(wrap=False, name="verdictBadge")
-        self.recorded_rationale = _plain()
+        self.suggested_badge = plain_label(wrap=False, name="verdictBadge")
+        self.suggested_reason = plain_label()
+        self.review_when = plain_label(name="muted")
+        self.recorded_badge = plain_label(wrap=False, name="verdictBadge")
+        self.recorded_rationale = plain_label()
         self.record_button = QPushButton("Record verdict…")
         self.record_button.clicked.connect(self.record_verdict)
         self.clear_verdict_button = QPushButton("Clear verdict")
@@ -306,7 +277,7 @@ class SquadPage(QWidget):
         buttons.addWidget(self.clear_verdict_button)
         buttons.addStretch(1)
         grid.addLayout(buttons, 4, 1)
-        rule = _plain("How the suggestion is made: expand if the target is met or the forecast reaches it; "
+        rule = plain_label("How the suggestion is made: expand if the target is met or the forecast reaches it; "
                       "iterate if progress is at least 50 %; otherwise stop.\n"
                       + "\n".join(f"· {text}" for text in svc.VERDICT_TEXT.values()), name="muted")
         layout = QVBoxLayout(page)
