@@ -2,6 +2,12 @@
 
 The task function receives a ``Progress`` it may call from the worker thread;
 results and errors come back to the GUI thread by queued signals.
+
+Work that touches the workspace runs on the *database executor*: one worker
+thread, so background reads and writes are serialised (as Anki's task manager
+does for its collection) and no session or connection is shared between
+threads. Work that does not touch it (reading a file to import, drawing a
+chart) runs on a general pool with ``workspace=False``.
 """
 from __future__ import annotations
 
@@ -156,14 +162,20 @@ class _Task(QObject):
 class TaskRunner(QObject):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        #: the database executor: every background read or write of the workspace, one at a time
         self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        #: work that does not touch the workspace
+        self.free_pool = QThreadPool(self)
+        self.free_pool.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()))
         self._live: set[_Task] = set()
 
     def run(self, title: str, fn: Callable[[Progress], Any], *,
             on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[str], None] | None = None,
             on_cancel: Callable[[], None] | None = None,
-            show_dialog: bool = True) -> Progress:
+            show_dialog: bool = True,
+            workspace: bool = True) -> Progress:
         signals = _Signals()
         progress = Progress(signals)
         dialog = None
@@ -179,8 +191,8 @@ class TaskRunner(QObject):
         self._live.add(task)
         runnable = _Runnable(fn, signals, progress)
         _keep(runnable)
-        self.pool.start(runnable)
+        (self.pool if workspace else self.free_pool).start(runnable)
         return progress
 
     def wait(self, msecs: int = 30000) -> bool:
-        return self.pool.waitForDone(msecs)
+        return self.pool.waitForDone(msecs) and self.free_pool.waitForDone(msecs)

@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.orm import Session
 
 from models.files import atomic_file
@@ -163,7 +164,12 @@ def _make_engine(path: Path, *, read_only: bool, foreign_keys: bool = True) -> E
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
 
-    engine = create_engine("sqlite://", creator=connect)
+    # A "sqlite://" URL with a creator would make SQLAlchemy pick SingletonThreadPool, which
+    # closes connections other threads still use once more than five threads have connected
+    # (QThreadPool threads come and go): a crash within minutes. QueuePool hands each
+    # checkout to one thread at a time, which is what check_same_thread=False needs.
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool,
+                           pool_size=5, max_overflow=10, pool_timeout=30)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

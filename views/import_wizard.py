@@ -843,7 +843,7 @@ class ImportWizard(QWizard):
                 done(path, outcome)
             self.stepFinished.emit("preview")
 
-        self.tasks.run("Reading the file…", work, on_done=finished, show_dialog=False,
+        self.tasks.run("Reading the file…", work, on_done=finished, show_dialog=False, workspace=False,
                        on_error=lambda msg: finished(LogError([Problem(Path(path).name, None, None, None, msg)])))
 
     def read_then_continue(self, page: QWizardPage) -> bool:
