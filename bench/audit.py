@@ -144,8 +144,8 @@ def best_of(fn, repeat: int = 3):
 
 def main() -> int:
     from models.audit.store import set_stage_map, store_log
-    from models.plans import PlanDraft, create_plan
-    from models.workspace import create_workspace
+    from models.plan.service import PlanDraft, create_plan
+    from models.core.workspace import create_workspace
 
     ninety = shutil.which("ninety", path=str(Path(sys.executable).parent)) or "ninety"
     failures: list[str] = []
@@ -219,7 +219,7 @@ def main() -> int:
 
         # --- the Audit page's path: load the stored log and analyse it
         from models.audit.store import analyse_plan
-        from models.workspace import open_workspace
+        from models.core.workspace import open_workspace
 
         ws = open_workspace(ws_path)
         try:

@@ -30,8 +30,8 @@ import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from datetime import date
 mode, workspace, out = sys.argv[1], sys.argv[2], sys.argv[3]
-from models.workspace import open_workspace
-from models.plans import find_plan
+from models.core.workspace import open_workspace
+from models.plan.service import find_plan
 t0 = time.perf_counter()
 if mode == "pack":
     from models.export.pack import write_status_pack
@@ -40,7 +40,7 @@ if mode == "pack":
 else:
     from sqlalchemy import select
     from openpyxl import Workbook
-    from models.schema import AuditTransition as t
+    from models.core.schema import AuditTransition as t
     from datetime import datetime
     with open_workspace(workspace) as ws, ws.read() as s:
         wb = Workbook(write_only=True)
@@ -58,9 +58,9 @@ def build_workspace(folder: Path) -> Path:
     from audit_analysis import STAGES, generate
 
     from models.audit.store import set_stage_map, store_log
-    from models.demo import write_demo
-    from models.plans import find_plan
-    from models.workspace import open_workspace
+    from models.plan.demo import write_demo
+    from models.plan.service import find_plan
+    from models.core.workspace import open_workspace
 
     path = write_demo(folder / "bench.ninety")
     rows = generate()

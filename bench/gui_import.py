@@ -14,7 +14,7 @@ thread) is reported separately.
 What matters, measured here: every progress report a worker sends is a Python
 call on the GUI thread, which must wait for the GIL while the worker runs;
 reporting every 2,000 rows stalled the GUI for up to 360 ms, so the wizard sends
-at most one report per 0.1 s (``views.import_wizard.throttled``). What is left
+at most one report per 0.1 s (``views.common.import_wizard.throttled``). What is left
 (about 60 ms) is the garbage collector's full passes in the worker.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_import.py
@@ -96,12 +96,12 @@ def main() -> int:
     from audit import STAGES, generate  # bench/audit.py
     from desktop.tasks import TaskRunner
     from models.audit import Stage, store
-    from models.plans import PlanDraft, create_plan
-    from models.workspace import create_workspace
-    from views.audit_import import audit_import_spec
-    from views.audit_page import AuditPage
-    from views.document import WorkspaceDocument
-    from views.import_wizard import ImportWizard
+    from models.plan.service import PlanDraft, create_plan
+    from models.core.workspace import create_workspace
+    from views.audit.importer import audit_import_spec
+    from views.audit.page import AuditPage
+    from views.common.document import WorkspaceDocument
+    from views.common.import_wizard import ImportWizard
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:

@@ -39,14 +39,14 @@ def _as_of(text: str | None) -> date:
 
 
 def _open(path: str, *, read_only: bool = True):
-    from models.workspace import open_workspace
+    from models.core.workspace import open_workspace
 
     return open_workspace(path, read_only=read_only)
 
 
 def _open_for_reading(path: str):
     """Open read-only; a file on an older schema is migrated first (after a backup)."""
-    from models.workspace import ReadOnlyError, open_workspace
+    from models.core.workspace import ReadOnlyError, open_workspace
 
     try:
         return open_workspace(path, read_only=True)
@@ -63,7 +63,7 @@ def _print_json(data) -> None:
 # --------------------------------------------------------------------------- commands
 
 def cmd_demo(args) -> int:
-    from models.demo import write_demo
+    from models.plan.demo import write_demo
 
     path = write_demo(args.path)
     print(f"wrote the demo workspace to {path}", file=sys.stderr)
@@ -71,8 +71,8 @@ def cmd_demo(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from models.plans import find_plan
-    from models.summary import plan_summary
+    from models.plan.service import find_plan
+    from models.plan.summary import plan_summary
 
     as_of = _as_of(args.as_of)
     with _open_for_reading(args.path) as ws:
@@ -90,8 +90,8 @@ def cmd_summary(args) -> int:
 
 
 def cmd_plan_dump(args) -> int:
-    from models.plans import find_plan
-    from models.transfer import dump_plan
+    from models.plan.service import find_plan
+    from models.plan.transfer import dump_plan
 
     with _open_for_reading(args.path) as ws:
         plan = find_plan(ws, args.plan)
@@ -100,8 +100,8 @@ def cmd_plan_dump(args) -> int:
 
 
 def cmd_plan_load(args) -> int:
-    from models.transfer import load_plan
-    from models.workspace import create_workspace, open_workspace
+    from models.plan.transfer import load_plan
+    from models.core.workspace import create_workspace, open_workspace
 
     source = Path(args.file)
     try:
@@ -128,7 +128,7 @@ def cmd_plan_load(args) -> int:
 
 def cmd_export(args) -> int:
     from models.export.pack import write_status_pack
-    from models.plans import find_plan
+    from models.plan.service import find_plan
 
     as_of = _as_of(args.as_of)
     sheets = [x.strip() for x in args.sheets.split(",") if x.strip()] if args.sheets else None
@@ -144,7 +144,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from models.workspace import inspect_file
+    from models.core.workspace import inspect_file
 
     inspect_file(args.path)  # refuse a bad file before any window exists
     from desktop.app import run_check
@@ -240,7 +240,7 @@ def cmd_audit(args) -> int:
     try:
         if args.workspace:
             from models.audit.store import plan_timezone
-            from models.plans import find_plan
+            from models.plan.service import find_plan
 
             ws = _open(args.workspace, read_only=False)
             plan = find_plan(ws, args.plan)
@@ -366,8 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["gui", *argv]
     parser = build_parser()
     args = parser.parse_args(argv)
-    from models.plans import PlanError
-    from models.workspace import WorkspaceError
+    from models.plan.service import PlanError
+    from models.core.workspace import WorkspaceError
 
     try:
         return args.func(args)

@@ -24,19 +24,19 @@ from PySide6.QtWidgets import (
 
 from desktop.paths import APP_NAME, resource_path
 from desktop.tasks import TaskRunner
-from models.plans import list_phases
-from models.workspace import (
+from models.plan.service import list_phases
+from models.core.workspace import (
     WORKSPACE_SUFFIX,
     Workspace,
     WorkspaceError,
     create_workspace,
     open_workspace,
 )
-from views.commands import CreatePlan, DeletePlan, EditPlanDetails
-from views.document import WorkspaceDocument
-from views.overview_page import OverviewPage
-from views.plan_dialogs import EditPlanDialog, NewPlanWizard
-from views.pages import PAGES, page_factories
+from views.plan.commands import CreatePlan, DeletePlan, EditPlanDetails
+from views.common.document import WorkspaceDocument
+from views.plan.page import OverviewPage
+from views.plan.dialogs import EditPlanDialog, NewPlanWizard
+from desktop.pages import PAGES, page_factories
 
 MAX_RECENT = 8
 FILE_FILTER = f"Ninety workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
@@ -386,7 +386,7 @@ class MainWindow(QMainWindow):
 
 def default_workspace(data: Path, today: date | None = None) -> Path:
     """The demo workspace in the user's data folder, created on first use."""
-    from models.demo import write_demo
+    from models.plan.demo import write_demo
 
     path = data / "Demo.ninety"
     if not path.exists():

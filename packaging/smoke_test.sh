@@ -35,11 +35,11 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 step "layout"
 for f in resources/style.qss resources/icons/ninety.svg resources/icons/ninety-256.png \
-         models/migrations/env.py models/migrations/script.py.mako; do
+         models/core/migrations/env.py models/core/migrations/script.py.mako; do
     [[ -f "$INTERNAL/$f" ]] || fail "the bundle lacks _internal/$f"
 done
-compgen -G "$INTERNAL/models/migrations/versions/*.py" >/dev/null || fail "the bundle lacks the migration scripts"
-echo "resources and models/migrations are in place"
+compgen -G "$INTERNAL/models/core/migrations/versions/*.py" >/dev/null || fail "the bundle lacks the migration scripts"
+echo "resources and models/core/migrations are in place"
 
 step "lean: no unwanted Qt modules or bindings"
 unwanted="$(find "$BUNDLE" \( -name 'libQt6Qml*' -o -name 'libQt6Quick*' -o -name 'libQt6WebEngine*' \

@@ -10,8 +10,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from models.demo import populate_demo
-from models.workspace import create_workspace
+from models.plan.demo import populate_demo
+from models.core.workspace import create_workspace
 
 #: A fixed "today" so numbers in assertions do not move with the calendar.
 TODAY = date(2026, 3, 16)

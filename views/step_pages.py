@@ -8,8 +8,8 @@ from typing import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from models.plans import list_milestones, list_phases
-from views.document import WorkspaceDocument
+from models.plan.service import list_milestones, list_phases
+from views.common.document import WorkspaceDocument
 
 COMING = {
     "audit": ("1 · Audit bottlenecks",

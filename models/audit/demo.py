@@ -17,7 +17,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from models.audit.analysis import Stage, Transition
-from models.workspace import Workspace
+from models.core.workspace import Workspace
 
 SEED = 90
 ITEMS = 300

@@ -34,9 +34,9 @@ from sqlalchemy.orm import Session
 
 from models.audit.analysis import AuditResult, Stage, Transition, UnknownStatusError, analyse
 from models.audit.readers import Cancelled, LogError, Problem, TransitionList, check_statuses
-from models.validation import clean_text
-from models.plans import PlanError
-from models.schema import (
+from models.core.validation import clean_text
+from models.plan.service import PlanError
+from models.core.schema import (
     AUDIT_KINDS,
     AuditChoice,
     AuditImport,
@@ -46,8 +46,8 @@ from models.schema import (
     Milestone,
     Plan,
 )
-from models.status import ChecklistItem
-from models.workspace import Workspace
+from models.core.status import ChecklistItem
+from models.core.workspace import Workspace
 
 __all__ = [
     "LEFT_STATUS",

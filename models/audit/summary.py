@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from models.plans import PlanInfo
-from models.workspace import Workspace
+from models.plan.service import PlanInfo
+from models.core.workspace import Workspace
 
 TOP_HANDOFFS = 3
 

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from models.schema import (
+from models.core.schema import (
     AUDIT_KINDS,
     AuditChoice,
     AuditImport,
@@ -37,7 +37,7 @@ from models.schema import (
     AuditTransition,
     Milestone,
 )
-from models.transfer import DocReader, Section
+from models.plan.transfer import DocReader, Section
 
 KEY = "audit"
 LOG_COLUMNS = ("item", "at", "from", "to", "title", "type", "line")

@@ -14,12 +14,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from models.files import atomic_file
-from models.plans import PlanError, PlanInfo, list_milestones, list_phases
-from models.schema import STEP_NAMES, ExportRecord
-from models.status import rag_status
-from models.summary import plan_summary
-from models.workspace import Workspace
+from models.core.files import atomic_file
+from models.plan.service import PlanError, PlanInfo, list_milestones, list_phases
+from models.core.schema import STEP_NAMES, ExportRecord
+from models.core.status import rag_status
+from models.plan.summary import plan_summary
+from models.core.workspace import Workspace
 
 RAG_FILL = {"red": "C62828", "amber": "F9A825", "green": "2E7D32"}
 RAG_FONT = {"red": "FFFFFF", "amber": "000000", "green": "FFFFFF"}
@@ -328,7 +328,7 @@ def _build_audit_log(wb, ctx: PackContext) -> None:
 
     from models.audit.store import active_import
     from models.export.sheet import PackSheet
-    from models.schema import AuditTransition
+    from models.core.schema import AuditTransition
 
     info = active_import(ctx.ws, ctx.plan.id)
     sheet = PackSheet(wb, "Audit log", [16, 20, 24, 24, 40, 14], header=ctx.header, label=ctx.label, freeze="A3")

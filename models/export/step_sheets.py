@@ -14,7 +14,7 @@ SEVERITY_FILL = {"error": "FFCDD2", "warning": "FFE0B2"}
 
 def squad_states(ctx):
     if "squad_states" not in ctx.refs:
-        from models.squad import plan_squad_states
+        from models.squad.service import plan_squad_states
 
         ctx.refs["squad_states"] = plan_squad_states(ctx.ws, ctx.plan.id, ctx.as_of)
     return ctx.refs["squad_states"]
@@ -55,7 +55,7 @@ def _metric_chart(sheet_title: str, ws, x_rows: tuple[int, int], unit: str, titl
 
 
 def build_squad(wb, ctx) -> None:
-    from models.squad_metrics import target_path
+    from models.squad.metrics import target_path
 
     states = squad_states(ctx)
     sheet = PackSheet(wb, "Squad", [30, 34, 16, 16, 34, 60], header=ctx.header, label=ctx.label)
@@ -125,7 +125,7 @@ def build_squad(wb, ctx) -> None:
         sheet.blank()
         sheet.page_break()
         sheet.heading(f"{sq.metric_name}: actual, target path and forecast")
-        from models.squad_metrics import Metric
+        from models.squad.metrics import Metric
 
         metric = Metric(sq.metric_name, unit, sq.direction, sq.baseline, sq.baseline_date, sq.target,
                         sq.target_date)
@@ -153,14 +153,14 @@ def build_squad(wb, ctx) -> None:
 
 def ownership_map(ctx):
     if "ownership_map" not in ctx.refs:
-        from models.ownership import get_map
+        from models.ownership.service import get_map
 
         ctx.refs["ownership_map"] = get_map(ctx.ws, ctx.plan.id)
     return ctx.refs["ownership_map"]
 
 
 def build_ownership(wb, ctx) -> None:
-    from models.ownership import escalation_choices, escalation_label
+    from models.ownership.service import escalation_choices, escalation_label
 
     m = ownership_map(ctx)
     depts = list(m.departments)
@@ -220,7 +220,7 @@ __all__ = ["build_squad", "build_ownership", "has_squad", "has_ownership", "col_
 
 def lowcode_state(ctx):
     if "lowcode_state" not in ctx.refs:
-        from models.lowcode import lowcode_state as state
+        from models.lowcode.service import lowcode_state as state
 
         ctx.refs["lowcode_state"] = state(ctx.ws, ctx.plan.id, ctx.as_of)
     return ctx.refs["lowcode_state"]

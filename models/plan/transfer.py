@@ -1,0 +1,275 @@
+"""``ninety plan dump`` / ``plan load``: a whole plan as a documented JSON document.
+
+Format (``"format": "ninety-plan"``, ``"version": 1``)::
+
+    {
+      "format": "ninety-plan", "version": 1,
+      "plan": {"name", "organisation", "sponsor", "revenue_architect",
+               "start": "YYYY-MM-DD", "horizon_days": int, "timezone"},
+      "phases": [{"step": "audit"|"squad"|"lowcode", "start", "end", "goal"}],
+      "milestones": [{"ref": int, "step", "title", "owner", "due", "status",
+                      "done_date": date|null, "notes", "baseline_due": date|null,
+                      "depends_on": ref|null}]
+    }
+
+``ref`` numbers milestones within the document (1, 2, …) so dependencies survive a
+round trip; database ids are never written. Each feature adds its own top-level
+key through a ``Section`` (listed in ``models.core.sections``), present only when the
+plan has that data. Dump → load → dump gives the same
+JSON. Loading is one transaction: a document with any error stores nothing, and
+the error names the field (``milestones[2].due``).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from models.plan.service import PlanError
+from models.core.schema import MILESTONE_STATUSES, STEPS, Milestone, Phase, Plan
+from models.core.workspace import Workspace
+
+FORMAT = "ninety-plan"
+VERSION = 1
+PLAN_KEYS = ("name", "organisation", "sponsor", "revenue_architect", "start", "horizon_days", "timezone")
+PHASE_KEYS = ("step", "start", "end", "goal")
+MILESTONE_KEYS = ("ref", "step", "title", "owner", "due", "status", "done_date", "notes",
+                  "baseline_due", "depends_on")
+
+
+class TransferError(PlanError):
+    pass
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the document owned by one feature (audit, squad, low-code, ownership…).
+
+    ``dump(session, plan_id, keep_ids)`` returns JSON-ready data, or None when the
+    plan has none (the key is then left out). ``load(session, plan_id, value, reader,
+    keep_ids)`` stores it inside the load's transaction and raises through
+    ``reader.fail(where, message)``. With ``keep_ids`` (undo snapshots only) rows
+    carry their database ids and must be restored with them.
+    """
+
+    key: str
+    dump: Callable[[Session, int, bool], Any]
+    load: Callable[[Session, int, Any, "DocReader", bool], None]
+
+
+def _sections() -> tuple[Section, ...]:
+    from models.core.sections import SECTIONS
+
+    return SECTIONS
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def dump_plan(ws: Workspace, plan_id: int, *, keep_ids: bool = False) -> dict[str, Any]:
+    """The whole plan as JSON-ready data. ``keep_ids`` is for undo snapshots only."""
+    with ws.read() as s:
+        plan = s.get(Plan, plan_id)
+        if plan is None:
+            raise TransferError(f"no plan with id {plan_id}")
+        phases = sorted(plan.phases, key=lambda p: STEPS.index(p.step))
+        milestones = sorted(plan.milestones, key=lambda m: m.id)
+        refs = {m.id: i + 1 for i, m in enumerate(milestones)}
+        doc: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "plan": {
+                "name": plan.name, "organisation": plan.organisation, "sponsor": plan.sponsor,
+                "revenue_architect": plan.revenue_architect, "start": plan.start_date.isoformat(),
+                "horizon_days": plan.horizon_days, "timezone": plan.timezone,
+            },
+            "phases": [
+                {"step": p.step, "start": p.start_date.isoformat(), "end": p.end_date.isoformat(), "goal": p.goal}
+                for p in phases
+            ],
+            "milestones": [
+                {
+                    "ref": refs[m.id], "step": m.step, "title": m.title, "owner": m.owner,
+                    "due": m.due_date.isoformat(), "status": m.status, "done_date": _iso(m.done_date),
+                    "notes": m.notes, "baseline_due": _iso(m.baseline_due),
+                    "depends_on": refs.get(m.depends_on_id) if m.depends_on_id else None,
+                }
+                for m in milestones
+            ],
+        }
+        for section in _sections():
+            value = section.dump(s, plan.id, keep_ids)
+            if value is not None:
+                doc[section.key] = value
+        if keep_ids:
+            doc["ids"] = {
+                "plan": plan.id,
+                "phases": [p.id for p in phases],
+                "milestones": [m.id for m in milestones],
+            }
+        return doc
+
+
+# --------------------------------------------------------------------------- loading
+
+class DocReader:
+    """Validates a document's values; every error names the field path."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, where: str, message: str) -> TransferError:
+        return TransferError(f"{self.source}: {where}: {message}")
+
+    def obj(self, value: Any, where: str, keys: tuple[str, ...], required: tuple[str, ...]) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(where, "must be an object")
+        unknown = sorted(set(value) - set(keys))
+        if unknown:
+            raise self.fail(where, f"unknown field {unknown[0]!r}")
+        for key in required:
+            if key not in value:
+                raise self.fail(f"{where}.{key}", "is missing")
+        return value
+
+    def text(self, d: dict, key: str, where: str, *, required: bool = False) -> str:
+        value = d.get(key, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise self.fail(f"{where}.{key}", "must be text")
+        if required and not value.strip():
+            raise self.fail(f"{where}.{key}", "must not be empty")
+        return value
+
+    def day(self, d: dict, key: str, where: str, *, optional: bool = False) -> date | None:
+        value = d.get(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(f"{where}.{key}", "must be a date YYYY-MM-DD")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.fail(f"{where}.{key}", f"{value!r} is not a date YYYY-MM-DD") from None
+
+    def choice(self, d: dict, key: str, where: str, options: tuple[str, ...]) -> str:
+        value = d.get(key)
+        if value not in options:
+            raise self.fail(f"{where}.{key}", f"{value!r} is not one of {', '.join(options)}")
+        return value
+
+    def integer(self, d: dict, key: str, where: str) -> int:
+        value = d.get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(f"{where}.{key}", "must be a whole number")
+        return value
+
+
+def load_plan(ws: Workspace, doc: Any, *, source: str = "plan", rename: str | None = None,
+              keep_ids: bool = False) -> int:
+    """Add the plan in *doc* to the workspace in one transaction; return its id."""
+    r = DocReader(source)
+    sections = _sections()
+    allowed = ("format", "version", "plan", "phases", "milestones") + tuple(x.key for x in sections) \
+        + (("ids",) if keep_ids else ())
+    r.obj(doc, "document", allowed, ("format", "version", "plan", "phases", "milestones"))
+    if doc["format"] != FORMAT:
+        raise r.fail("format", f"expected {FORMAT!r}, found {doc['format']!r}")
+    if doc["version"] != VERSION:
+        raise r.fail("version", f"this Ninety reads version {VERSION}, the file is version {doc['version']!r}")
+
+    p = r.obj(doc["plan"], "plan", PLAN_KEYS, ("name", "start"))
+    name = rename or r.text(p, "name", "plan", required=True)
+    start = r.day(p, "start", "plan")
+    horizon = r.integer(p, "horizon_days", "plan") if "horizon_days" in p else 90
+    if not 1 <= horizon <= 730:
+        raise r.fail("plan.horizon_days", "must be between 1 and 730")
+
+    if not isinstance(doc["phases"], list):
+        raise r.fail("phases", "must be a list")
+    phases = {}
+    for i, ph in enumerate(doc["phases"]):
+        where = f"phases[{i}]"
+        r.obj(ph, where, PHASE_KEYS, ("step", "start", "end"))
+        step = r.choice(ph, "step", where, STEPS)
+        if step in phases:
+            raise r.fail(f"{where}.step", f"step {step!r} appears twice")
+        ps, pe = r.day(ph, "start", where), r.day(ph, "end", where)
+        if pe < ps:
+            raise r.fail(f"{where}.end", "is before the start")
+        phases[step] = (ps, pe, r.text(ph, "goal", where))
+    missing = [s for s in STEPS if s not in phases]
+    if missing:
+        raise r.fail("phases", f"step {missing[0]!r} is missing")
+
+    if not isinstance(doc["milestones"], list):
+        raise r.fail("milestones", "must be a list")
+    rows = []
+    refs: dict[int, int] = {}
+    for i, m in enumerate(doc["milestones"]):
+        where = f"milestones[{i}]"
+        r.obj(m, where, MILESTONE_KEYS, ("ref", "step", "title", "due"))
+        ref = r.integer(m, "ref", where)
+        if ref in refs:
+            raise r.fail(f"{where}.ref", f"ref {ref} is used twice")
+        refs[ref] = i
+        status = r.choice(m, "status", where, MILESTONE_STATUSES) if "status" in m else "not started"
+        rows.append({
+            "step": r.choice(m, "step", where, STEPS), "title": r.text(m, "title", where, required=True),
+            "owner": r.text(m, "owner", where), "due_date": r.day(m, "due", where), "status": status,
+            "done_date": r.day(m, "done_date", where, optional=True), "notes": r.text(m, "notes", where),
+            "baseline_due": r.day(m, "baseline_due", where, optional=True),
+            "_depends_on": m.get("depends_on"),
+        })
+    for i, row in enumerate(rows):
+        dep = row["_depends_on"]
+        if dep is not None and dep not in refs:
+            raise r.fail(f"milestones[{i}].depends_on", f"no milestone with ref {dep!r}")
+        if dep is not None and refs[dep] == i:
+            raise r.fail(f"milestones[{i}].depends_on", "a milestone cannot depend on itself")
+
+    ids = doc.get("ids") if keep_ids else None
+    with ws.write() as s:
+        if s.scalar(select(Plan.id).where(Plan.name == name)) is not None:
+            raise r.fail("plan.name", f"a plan named {name!r} already exists in {ws.path}")
+        plan = Plan(
+            name=name, organisation=r.text(p, "organisation", "plan"), sponsor=r.text(p, "sponsor", "plan"),
+            revenue_architect=r.text(p, "revenue_architect", "plan"), start_date=start,
+            horizon_days=horizon, timezone=r.text(p, "timezone", "plan"),
+            created_at=datetime.now().replace(microsecond=0),
+        )
+        if ids:
+            plan.id = ids["plan"]
+        s.add(plan)
+        s.flush()
+        for j, step in enumerate(STEPS):
+            ps, pe, goal = phases[step]
+            phase = Phase(plan_id=plan.id, step=step, start_date=ps, end_date=pe, goal=goal)
+            if ids:
+                phase.id = ids["phases"][j]
+            s.add(phase)
+        objs = []
+        for i, row in enumerate(rows):
+            values = {k: v for k, v in row.items() if not k.startswith("_")}
+            m = Milestone(plan_id=plan.id, **values)
+            if ids:
+                m.id = ids["milestones"][i]
+            s.add(m)
+            objs.append(m)
+        s.flush()
+        for row, m in zip(rows, objs):
+            if row["_depends_on"] is not None:
+                m.depends_on_id = objs[refs[row["_depends_on"]]].id
+        s.flush()
+        for section in sections:
+            if section.key in doc:
+                section.load(s, plan.id, doc[section.key], r, keep_ids)
+        return plan.id

@@ -1,0 +1,308 @@
+"""Charts of the audit findings (matplotlib, embedded).
+
+The ``draw_*`` functions fill a matplotlib ``Figure`` from an ``AuditResult``;
+they hold no Qt and are tested on a bare Figure. :class:`AuditChart` embeds one
+of them: matplotlib is imported the first time the chart is drawn, and a chart
+is drawn only when its tab is visible, so an import or a refresh never waits
+on charts the user is not looking at.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, Mapping
+
+from models.audit.analysis import INTAKE, AuditResult, Stage
+from views.common.chart_canvas import LazyChartCanvas
+
+KIND_COLOURS = {"active": "#3d7ab8", "queue": "#e0883a", "done": "#8fa89a"}
+#: shades per kind for the cumulative flow diagram, cycled when a kind has many statuses
+KIND_SHADES = {
+    "active": ("#2f6aa3", "#5b93c9", "#8cb5dc", "#1f4e7a", "#a9c8e6"),
+    "queue": ("#d9762b", "#efa25a", "#f5c28f", "#b85d18", "#f8d6b3"),
+    "done": ("#7c9a88", "#a9c2b3", "#5f7d6b", "#c8d8ce"),
+}
+MEDIAN_COLOUR = "#1b5e20"
+P85_COLOUR = "#b71c1c"
+FONT = 8.5
+
+
+def _style(ax) -> None:
+    ax.tick_params(axis="both", labelsize=FONT)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _days(x: float) -> str:
+    if x >= 100:
+        return f"{x:,.0f} d"
+    return f"{x:.1f} d"
+
+
+def _short(name: str, limit: int = 22) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- heatmap
+
+def heatmap_matrix(result: AuditResult, stages: Mapping[str, Stage] | None = None
+                   ) -> tuple[list[str], list[str], list[list[float | None]]]:
+    """Rows (handed over by: ``Intake`` first), columns (waiting for) and total
+    queue days per cell (None where no item waited)."""
+    order: list[str] = []
+    for st in (stages or {}).values():
+        if st.kind != "done" and st.department and st.department not in order:
+            order.append(st.department)
+    involved = {h.from_department for h in result.handoffs} | {h.to_department for h in result.handoffs}
+    depts = [d for d in order if d in involved and d != INTAKE]
+    depts += sorted(d for d in involved if d not in depts and d != INTAKE)
+    # the same departments on both axes, so the diagonal is "inside one department"
+    rows = ([INTAKE] if any(h.from_department == INTAKE for h in result.handoffs) else []) + depts
+    cols = list(depts)
+    cell = {(h.from_department, h.to_department): h.total_days for h in result.handoffs}
+    matrix = [[cell.get((r, c)) for c in cols] for r in rows]
+    return rows, cols, matrix
+
+
+def draw_heatmap(fig, result: AuditResult, stages: Mapping[str, Stage] | None = None) -> None:
+    """Department × department: total days items waited in each handoff."""
+    import numpy as np
+
+    fig.clear()
+    ax = fig.add_subplot(111)
+    rows, cols, matrix = heatmap_matrix(result, stages)
+    if not rows or not cols:
+        _empty(ax, "No queue time: no item waited in a queue status.")
+        return
+    data = np.ma.masked_invalid(np.array([[math.nan if v is None else v for v in r] for r in matrix], dtype=float))
+    cmap = _cmap("OrRd").with_extremes(bad="#f4f4f4")
+    image = ax.imshow(data, cmap=cmap, aspect="auto", vmin=0)
+    vmax = float(data.max()) if data.count() else 1.0
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            v = matrix[i][j]
+            if v is None:
+                continue
+            silo = r != INTAKE and r != c
+            dark = v > 0.6 * vmax
+            ax.text(j, i, _days(v), ha="center", va="center", fontsize=FONT,
+                    color="white" if dark else "#212121", fontweight="bold" if silo else "normal",
+                    fontstyle="normal" if silo else "italic")
+    ax.set_xticks(range(len(cols)), [_short(c) for c in cols], rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), [_short(r) for r in rows])
+    ax.set_xlabel("waiting for (queue status's department)", fontsize=FONT)
+    ax.set_ylabel("handed over by (last active department)", fontsize=FONT)
+    ax.set_title("Days waited at each handoff (bold: between departments, the silo tax; "
+                 "italic: inside one department or at intake)", fontsize=FONT + 0.5, loc="left")
+    ax.tick_params(axis="both", labelsize=FONT)
+    ax.set_xticks([x - 0.5 for x in range(1, len(cols))], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, len(rows))], minor=True)
+    ax.grid(which="minor", color="white", linewidth=2)
+    ax.tick_params(which="minor", length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label("days waited (all items)", fontsize=FONT)
+    bar.ax.tick_params(labelsize=FONT)
+
+
+def _cmap(name: str):
+    import matplotlib
+
+    return matplotlib.colormaps[name]
+
+
+# --------------------------------------------------------------------------- active vs queue
+
+MAX_STATUS_BARS = 14
+
+
+def department_days(result: AuditResult) -> list[tuple[str, float, float]]:
+    """(department, active days, queue days), most total days first."""
+    acc: dict[str, list[float]] = {}
+    for s in result.statuses:
+        pair = acc.setdefault(s.department, [0.0, 0.0])
+        pair[0 if s.kind == "active" else 1] += s.total_days
+    out = [(d, a, q) for d, (a, q) in acc.items()]
+    out.sort(key=lambda t: (-(t[1] + t[2]), t[0]))
+    return out
+
+
+def draw_active_queue(fig, result: AuditResult) -> None:
+    """Left: days per status (active and queue stacked, most first). Right: the same per department."""
+    fig.clear()
+    if not result.statuses:
+        _empty(fig.add_subplot(111), "No time in active or queue statuses yet.")
+        return
+    ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    shown = list(result.statuses[:MAX_STATUS_BARS])[::-1]  # biggest at the top
+    labels = [_short(s.status, 26) for s in shown]
+    active = [s.total_days if s.kind == "active" else 0.0 for s in shown]
+    queue = [s.total_days if s.kind == "queue" else 0.0 for s in shown]
+    y = range(len(shown))
+    ax.barh(y, active, color=KIND_COLOURS["active"], label="active (worked on)")
+    ax.barh(y, queue, left=active, color=KIND_COLOURS["queue"], label="queue (waiting)")
+    ax.set_yticks(list(y), labels)
+    ax.set_xlabel("days, all items", fontsize=FONT)
+    hidden = len(result.statuses) - len(shown)
+    ax.set_title("Days per status" + (f" (top {len(shown)}; {hidden} more in the table)" if hidden else ""),
+                 fontsize=FONT + 0.5, loc="left")
+    ax.legend(fontsize=FONT, frameon=False, loc="lower right")
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _style(ax)
+
+    depts = department_days(result)[::-1]
+    y2 = range(len(depts))
+    a2 = [d[1] for d in depts]
+    q2 = [d[2] for d in depts]
+    ax2.barh(y2, a2, color=KIND_COLOURS["active"])
+    ax2.barh(y2, q2, left=a2, color=KIND_COLOURS["queue"])
+    ax2.set_yticks(list(y2), [_short(d[0]) for d in depts])
+    for i, (_d, a, q) in enumerate(depts):
+        if a + q > 0:
+            ax2.text(a + q, i, f" {100 * q / (a + q):.0f} % waiting", va="center", fontsize=FONT - 0.5,
+                     color="#424242")
+    ax2.set_xlabel("days, all items", fontsize=FONT)
+    ax2.set_title("Per department", fontsize=FONT + 0.5, loc="left")
+    ax2.margins(x=0.28)
+    ax2.grid(axis="x", color="#e6e6e6", linewidth=0.6)
+    ax2.set_axisbelow(True)
+    _style(ax2)
+
+
+# --------------------------------------------------------------------------- cumulative flow
+
+def flow_colours(statuses, stages: Mapping[str, Stage]) -> list[str]:
+    used = {k: 0 for k in KIND_SHADES}
+    out = []
+    for s in statuses:
+        kind = stages[s].kind if s in stages else "queue"
+        shades = KIND_SHADES[kind]
+        out.append(shades[used[kind] % len(shades)])
+        used[kind] += 1
+    return out
+
+
+def draw_cumulative_flow(fig, result: AuditResult, stages: Mapping[str, Stage]) -> None:
+    """Items in each status at the end of each day, done at the bottom, the
+    first statuses of the flow on top."""
+    import matplotlib.dates as mdates
+
+    fig.clear()
+    ax = fig.add_subplot(111)
+    flow = result.cumulative_flow
+    if not flow.days:
+        _empty(ax, "No items yet.")
+        return
+    order = list(flow.statuses)[::-1]  # stage-map order reversed: done at the bottom
+    series = [flow.series(s) for s in order]
+    colours = flow_colours(order, stages)
+    x = [mdates.date2num(d) for d in flow.days]
+    polys = ax.stackplot(x, series, colors=colours, labels=[_short(s, 26) for s in order], linewidth=0)
+    ax.set_xlim(x[0], x[-1] if len(x) > 1 else x[0] + 1)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=10))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %y"))
+    ax.set_ylabel("items", fontsize=FONT)
+    ax.set_title("Cumulative flow: items in each status at the end of each day "
+                 "(widening bands = work piling up)", fontsize=FONT + 0.5, loc="left")
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=FONT - 0.5,
+              frameon=False)
+    ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
+    _style(ax)
+    return polys
+
+
+# --------------------------------------------------------------------------- flow time
+
+def draw_flow_time(fig, result: AuditResult) -> None:
+    """Histogram of the flow time of finished items, median and 85th percentile marked."""
+    fig.clear()
+    ax = fig.add_subplot(111)
+    times = result.flow_times
+    if not times:
+        _empty(ax, "No item has finished yet, so there is no flow time to show.")
+        return
+    bins = max(5, min(40, int(math.sqrt(len(times))) + 1))
+    ax.hist(times, bins=bins, color="#7d9dc0", edgecolor="white", linewidth=0.6)
+    med, p85 = result.flow_time_median, result.flow_time_p85
+    ax.axvline(med, color=MEDIAN_COLOUR, linewidth=1.8, label=f"median {_days(med)}")
+    ax.axvline(p85, color=P85_COLOUR, linewidth=1.8, linestyle="--", label=f"85th percentile {_days(p85)}")
+    ax.set_xlabel("flow time, days (first event to done, waiting included)", fontsize=FONT)
+    ax.set_ylabel("finished items", fontsize=FONT)
+    ax.set_title(f"Flow time of the {len(times):,} finished items: 85 % finished within {_days(p85)}",
+                 fontsize=FONT + 0.5, loc="left")
+    ax.legend(fontsize=FONT, frameon=False)
+    ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _style(ax)
+
+
+def _empty(ax, text: str) -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=FONT + 1, color="#616161",
+            transform=ax.transAxes)
+
+
+# --------------------------------------------------------------------------- the widget
+
+#: (key, tab title, draw(fig, result, stages))
+CHARTS: tuple[tuple[str, str, Callable], ...] = (
+    ("heatmap", "Handoff heatmap", lambda fig, r, st: draw_heatmap(fig, r, st)),
+    ("active_queue", "Active vs queue", lambda fig, r, st: draw_active_queue(fig, r)),
+    ("flow", "Cumulative flow", lambda fig, r, st: draw_cumulative_flow(fig, r, st)),
+    ("flow_time", "Flow time", lambda fig, r, st: draw_flow_time(fig, r)),
+)
+
+
+class AuditChart(LazyChartCanvas):
+    """One chart; draws when it is visible and its data changed."""
+
+    def __init__(self, key: str, draw: Callable, parent=None):
+        super().__init__(parent, figsize=(9, 4), min_height=0,
+                         placeholder="The chart is drawn when the figures are ready.")
+        self.key = key
+        self._draw = draw
+        self._data: tuple[AuditResult, Mapping[str, Stage]] | None = None
+        self._dirty = False
+        self.draw_count = 0
+
+    def set_result(self, result: AuditResult | None, stages: Mapping[str, Stage]) -> None:
+        data = (result, dict(stages)) if result is not None else None
+        if data is not None and self._data is not None and data[0] is self._data[0] and data[1] == self._data[1]:
+            return  # the same analysis: nothing to redraw
+        self._data = data
+        self._dirty = True
+        if self.isVisible():
+            self.redraw()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.redraw()
+
+    def _on_draw(self, _event) -> None:
+        if self._data:
+            self.drawn.emit()
+
+    def redraw(self) -> None:
+        """Draw now (normally called when the chart becomes visible)."""
+        self._dirty = False
+        if self._data is None:
+            if self._figure is not None:
+                self._figure.clear()
+                self._canvas.draw_idle()
+            return
+        self._ensure_canvas()
+        result, stages = self._data
+        self._draw(self._figure, result, stages)
+        self.draw_count += 1
+        self._canvas.draw_idle()
+
+
+def prewarm() -> None:
+    """Import matplotlib's Qt canvas (≈0.7 s); called from a worker thread so the
+    GUI thread does not pay for it when the first chart is drawn."""
+    import matplotlib.backends.backend_qtagg  # noqa: F401
+    import matplotlib.dates  # noqa: F401
+    import matplotlib.figure  # noqa: F401

@@ -1,0 +1,303 @@
+"""The audit's log import: the generic import wizard configured with the log
+readers, plus a page that maps every status found to a department and a kind.
+
+The stage map chosen on that page is stored with the log in one transaction
+(``store.store_import``) and so is remembered for the plan; the whole import is
+one undo step (``ImportLog``).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from models.audit import readers, store
+from models.audit.analysis import Stage, Transition
+from models.audit.readers import LogError
+from views.audit.commands import ImportLog, discard_import, store_in_worker
+from views.audit.tables import StageDelegate, StageMapModel, StageRow, guess_kind
+from views.common.document import WorkspaceDocument
+from views.common.import_wizard import ExtraPage, ImportRequest, ImportSpec, ImportWizard, MappedField
+
+LOG_FIELDS = (
+    MappedField("item", "Item id", required=True, hint="The work item's key, e.g. SHOP-123"),
+    MappedField("at", "Timestamp", required=True, is_date=True, hint="When the status changed"),
+    MappedField("from", "From status", hint="Empty on the row that creates the item"),
+    MappedField("to", "To status", required=True, hint="The status the item entered"),
+    MappedField("title", "Title"),
+    MappedField("type", "Type", hint="Story, bug, campaign…"),
+)
+
+
+@dataclass(frozen=True)
+class LogFacts:
+    """Read in the worker with the log, so the GUI thread never loops over 100,000 rows."""
+
+    items: int
+    first: datetime | None
+    last: datetime | None
+    #: status -> rows using it (from or to), in flow order (mean position in an item's history)
+    statuses: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class StoredImport:
+    info: store.ImportInfo
+    previous: dict[str, Stage]
+    new_statuses: int
+
+
+def log_facts(transitions: list[Transition]) -> LogFacts:
+    """Counts, items, date range and the statuses in flow order, in one pass plus
+    a sort per item. Items keep lists of row numbers, not tuples, so that 100,000
+    rows add few objects for the garbage collector to walk (its full passes stall
+    every thread)."""
+    counts: Counter[str] = Counter()
+    rows_of: dict[str, list[int]] = {}
+    first = last = None
+    for i, t in enumerate(transitions):
+        counts[t.to_status] += 1
+        if t.from_status:
+            counts[t.from_status] += 1
+        rows = rows_of.get(t.item)
+        if rows is None:
+            rows_of[t.item] = [i]
+        else:
+            rows.append(i)
+        if first is None or t.at < first:
+            first = t.at
+        if last is None or t.at > last:
+            last = t.at
+    # flow order: a status's mean relative position in the items' histories
+    moments = [t.at for t in transitions]
+    rank_sum: dict[str, float] = {}
+    rank_n: dict[str, int] = {}
+    for rows in rows_of.values():
+        n = len(rows)
+        if n > 1:
+            rows.sort(key=moments.__getitem__)
+        for pos, i in enumerate(rows):
+            status = transitions[i].to_status
+            rank_sum[status] = rank_sum.get(status, 0.0) + (pos / (n - 1) if n > 1 else 0.0)
+            rank_n[status] = rank_n.get(status, 0) + 1
+    order = sorted(counts, key=lambda s: (rank_sum[s] / rank_n[s] if s in rank_n else -1, s))
+    return LogFacts(len(rows_of), first, last, tuple((s, counts[s]) for s in order))
+
+
+class StatusMapPage(ExtraPage):
+    """Map every status found in the log to a department and a kind."""
+
+    def __init__(self, doc: WorkspaceDocument, plan_id: int):
+        super().__init__()
+        self.doc = doc
+        self.plan_id = plan_id
+        self.setTitle("Map every status")
+        self.setSubTitle("Give each status its department and kind: active (someone works on it), queue (it "
+                         "waits) or done (it left the flow). The map is remembered for this plan.")
+        self.model = StageMapModel(edit=self._edit, parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(StageDelegate(self.model, self.table))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.verticalHeader().setVisible(False)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(True)
+        for col, width in enumerate((230, 200, 170)):
+            self.table.setColumnWidth(col, width)
+        self.load_button = QPushButton("Fill from a stage-map CSV…")
+        self.load_button.setToolTip("A CSV with the columns status, department, kind")
+        self.load_button.clicked.connect(self.load_csv)
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color:#b71c1c;")
+        row = QHBoxLayout()
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.load_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.problem)
+        self._stored: dict[str, Stage] = {}
+        self._rows: list[StageRow] = []
+
+    # ----------------------------------------------------------------- data
+    def set_records(self, request: ImportRequest) -> None:
+        facts: LogFacts = request.records.facts
+        self._stored = store.get_stage_map(self.doc.ws, self.plan_id)
+        rows = []
+        for status, count in facts.statuses:
+            known = self._stored.get(status)
+            if known is not None:
+                rows.append(StageRow(status, known.department, known.kind, count))
+            else:
+                rows.append(StageRow(status, "", guess_kind(status), count, new=True))
+        self._rows = rows
+        self.model.set_rows(rows)
+        new = sum(r.new for r in rows)
+        self.summary.setText(
+            f"{len(rows)} statuses found in {facts.items:,} items"
+            + (f"; {new} are new to this plan (in bold): check the kind guessed and give each a department."
+               if new else "; all are in the plan's stage map already."))
+        self._changed()
+
+    def _edit(self, row: int, key: str, value: Any) -> bool:
+        self._rows[row] = replace(self._rows[row], **{key: value})
+        self.model.set_rows(self._rows)
+        self._changed()
+        return True
+
+    def load_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Stage map CSV", str(Path.home()),
+                                              "CSV files (*.csv *.txt);;All files (*)")
+        if not path:
+            return
+        self.fill_from(path)
+
+    def fill_from(self, path: str) -> None:
+        try:
+            stages = readers.read_stage_map_csv(path)
+        except LogError as exc:
+            self.problem.setText(f"That stage map cannot be used:\n{exc}")
+            return
+        hits = 0
+        for i, r in enumerate(self._rows):
+            st = stages.get(r.status)
+            if st is not None:
+                self._rows[i] = replace(r, department=st.department, kind=st.kind)
+                hits += 1
+        self.model.set_rows(self._rows)
+        self._changed()
+        self.summary.setText(f"Filled {hits} of {len(self._rows)} statuses from {Path(path).name}.")
+
+    def missing(self) -> list[str]:
+        return [r.status for r in self._rows if r.kind != "done" and not r.department.strip()]
+
+    def _changed(self) -> None:
+        missing = self.missing()
+        kinds = {r.kind for r in self._rows}
+        if missing:
+            shown = ", ".join(missing[:4]) + (" …" if len(missing) > 4 else "")
+            self.problem.setText(f"{len(missing)} status{'es' if len(missing) != 1 else ''} still need "
+                                 f"a department: {shown}")
+        elif not {"active", "queue"} <= kinds:
+            self.problem.setText("Note: the findings need at least one active and one queue status.")
+        else:
+            self.problem.setText("")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return bool(self._rows) and not self.missing()
+
+    def show_notice(self, text: str) -> None:
+        self.problem.setText(text)
+
+    def stages(self) -> list[Stage]:
+        """The plan's map after this import: stored statuses (updated), then the new ones."""
+        found = {r.status: r for r in self._rows}
+        out = [found[s].stage() if s in found else st for s, st in self._stored.items()]
+        out.extend(r.stage() for r in self._rows if r.status not in self._stored)
+        return out
+
+    def options(self) -> dict[str, Any]:
+        return {"stages": self.stages(), "new_statuses": sum(r.new for r in self._rows)}
+
+
+def audit_import_spec(doc: WorkspaceDocument, plan_id: int) -> ImportSpec:
+    """The log import of the Audit page, for the plan *plan_id*."""
+    ws = doc.ws
+    tz = store.plan_timezone(ws, plan_id)
+    last = store.active_import(ws, plan_id)
+    remembered = dict(last.settings.get("mapping") or {}) if last is not None else {}
+
+    def preview(path, sheet=None, delimiter=None):
+        p = readers.preview(path, sheet, delimiter=delimiter)
+        # the mapping used for this plan's last import wins over the guess when it fits
+        if p.format != "jira" and remembered and all(c in p.columns for c in remembered.values()):
+            guess = dict(remembered)
+            formats = p.date_formats
+            if guess.get("at") != p.guessed_mapping.get("at"):
+                formats = ()  # recomputed by the mapping page for this column
+            p = replace(p, guessed_mapping=guess, date_formats=formats)
+        return p
+
+    def read(path, mapping, date_format, sheet, progress, is_cancelled, delimiter=None):
+        records = readers.read_transitions(path, mapping, date_format, sheet, tz=tz, progress=progress,
+                                           is_cancelled=is_cancelled, delimiter=delimiter)
+        records.facts = log_facts(records)
+        return records
+
+    def settings(request: ImportRequest) -> dict:
+        p = request.preview
+        return {"mapping": request.mapping if p.format != "jira" else {}, "date_format": request.date_format,
+                "sheet": request.sheet, "delimiter": request.delimiter, "encoding": p.encoding}
+
+    def commit(request: ImportRequest, progress, is_cancelled) -> StoredImport:
+        info, previous = store_in_worker(
+            ws, plan_id, request.extra["stages"], request.records, source=request.path,
+            format=request.preview.format, settings=settings(request), progress=progress,
+            is_cancelled=is_cancelled)
+        return StoredImport(info, previous, request.extra.get("new_statuses", 0))
+
+    def discard(request: ImportRequest, result: StoredImport) -> None:
+        discard_import(ws, plan_id, (result.info, result.previous))
+
+    def accepted(request: ImportRequest, result: StoredImport) -> None:
+        doc.execute(ImportLog(doc, plan_id, request.extra["stages"], request.records,
+                              source=request.path, format=request.preview.format,
+                              settings=settings(request), stored=(result.info, result.previous)))
+
+    def summarise(request: ImportRequest, result: StoredImport) -> list[str]:
+        facts: LogFacts = request.records.facts
+        info = result.info
+        lines = [f"{info.row_count:,} transitions of {facts.items:,} items imported from "
+                 f"{Path(request.path).name}."]
+        if facts.first and facts.last:
+            lines.append(f"They run from {facts.first:%Y-%m-%d %H:%M} to {facts.last:%Y-%m-%d %H:%M} "
+                         f"({(facts.last - facts.first).days} days).")
+        n = len(request.extra["stages"])
+        lines.append(f"The stage map ({n} statuses, {result.new_statuses} new) is remembered for this plan.")
+        previous = last is not None
+        lines.append("This log is now the plan's active log" + (", replacing the previous import" if previous
+                                                                 else "") +
+                     ". Edit ▸ Undo takes it back out.")
+        return lines
+
+    return ImportSpec(
+        title="Import a work-item log",
+        fields=LOG_FIELDS,
+        preview=preview,
+        read=read,
+        commit=commit,
+        discard=discard,
+        accepted=accepted,
+        summarise=summarise,
+        intro="One row per status change (item, timestamp, from, to): CSV in any delimiter or encoding, "
+              "an Excel .xlsx sheet, or a Jira search saved as JSON with expand=changelog.",
+        extra_page=lambda: StatusMapPage(doc, plan_id),
+        noun="transitions",
+    )
+
+
+def open_import_wizard(doc: WorkspaceDocument, plan_id: int, tasks, parent=None) -> ImportWizard:
+    """Build the wizard (not shown); the caller opens it."""
+    return ImportWizard(audit_import_spec(doc, plan_id), tasks, parent)

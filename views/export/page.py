@@ -1,0 +1,210 @@
+"""Export: write the Excel status pack stakeholders read instead of the app.
+
+Choose the sheets, the as-of date and a confidentiality label; the pack is
+written in a worker with a cancellable progress dialog, and every pack written
+is listed with its date so the leader sees what stakeholders received.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QDate, QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.export.pack import ExportCancelled, ExportInfo, available_sheets, list_exports, write_status_pack
+from views.common.document import WorkspaceDocument
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+class ExportPage(QWidget):
+    def __init__(self, doc: WorkspaceDocument, today: Callable[[], date] = date.today, tasks=None,
+                 parent=None, settings: QSettings | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        self._today = today
+        self.tasks = tasks
+        self.settings = settings or QSettings()
+        self.last_result: ExportInfo | None = None
+        self.last_error: str | None = None
+
+        heading = QLabel("Export")
+        heading.setObjectName("pageTitle")
+        intro = QLabel("The status pack is the Excel workbook stakeholders read instead of the app: the state of "
+                       "the transformation on one page, native charts, filterable tables and pages that print. "
+                       "It is built fresh each time and only replaces the file once it is complete.")
+        intro.setWordWrap(True)
+
+        self.sheet_box = QGroupBox("Sheets (each appears only when its data exists)")
+        self.sheet_layout = QVBoxLayout(self.sheet_box)
+        self.sheet_checks: dict[str, QCheckBox] = {}
+
+        self.as_of = QDateEdit(_qdate(today()))
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.label = QLineEdit(str(self.settings.value("export/label", "Confidential")))
+        self.label.setPlaceholderText("e.g. Confidential: leadership team")
+        form = QFormLayout()
+        form.addRow("&As of", self.as_of)
+        form.addRow("&Confidentiality label", self.label)
+
+        self.export_button = QPushButton("Export status pack…")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.choose_and_export)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+
+        self.history = QTableWidget(0, 4)
+        self.history.setHorizontalHeaderLabels(["Written", "As of", "Sheets", "File"])
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.verticalHeader().setVisible(False)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.history.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.history.doubleClicked.connect(self._open_history_folder)
+
+        top = QHBoxLayout()
+        top.addWidget(self.sheet_box, 1)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignLeft)
+        right.addWidget(self.status)
+        right.addStretch(1)
+        top.addLayout(right, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addWidget(QLabel("<b>Packs written from this plan</b> (double-click to open the folder)"))
+        layout.addWidget(self.history, 1)
+        doc.changed.connect(self.refresh)
+
+    # ----------------------------------------------------------------- refresh
+    def refresh(self) -> None:
+        plan = self.doc.plan()
+        for check in self.sheet_checks.values():
+            self.sheet_layout.removeWidget(check)
+            check.deleteLater()
+        self.sheet_checks = {}
+        self.export_button.setEnabled(plan is not None)
+        if plan is None:
+            self.history.setRowCount(0)
+            return
+        for key, title in available_sheets(self.doc.ws, plan, self._as_of()):
+            check = QCheckBox(title)
+            check.setChecked(True)
+            self.sheet_layout.addWidget(check)
+            self.sheet_checks[key] = check
+        self._fill_history(list_exports(self.doc.ws, plan.id))
+
+    def _fill_history(self, records: list[ExportInfo]) -> None:
+        self.history.setRowCount(len(records))
+        for r, rec in enumerate(records):
+            values = [f"{rec.created_at:%Y-%m-%d %H:%M}", rec.as_of.isoformat(), ", ".join(rec.sheets), rec.path]
+            for c, v in enumerate(values):
+                item = QTableWidgetItem(v)
+                if c == 3:
+                    item.setToolTip(v)
+                self.history.setItem(r, c, item)
+
+    def _as_of(self) -> date:
+        q = self.as_of.date()
+        return date(q.year(), q.month(), q.day())
+
+    def chosen_sheets(self) -> list[str]:
+        return [k for k, c in self.sheet_checks.items() if c.isChecked()]
+
+    # ----------------------------------------------------------------- export
+    def default_path(self) -> Path:
+        plan = self.doc.plan()
+        folder = Path(str(self.settings.value("export/folder", str(Path.home()))))
+        safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in plan.name).strip()
+        return folder / f"{safe} status pack {self._as_of().isoformat()}.xlsx"
+
+    def choose_and_export(self) -> None:
+        if self.doc.plan() is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export status pack", str(self.default_path()),
+                                              "Excel workbook (*.xlsx)")
+        if path:
+            if not path.lower().endswith(".xlsx"):
+                path += ".xlsx"
+            self.export_to(Path(path))
+
+    def export_to(self, target: Path) -> None:
+        plan = self.doc.plan()
+        sheets = self.chosen_sheets()
+        if not sheets:
+            QMessageBox.information(self, "Export", "Choose at least one sheet.")
+            return
+        label = self.label.text().strip()
+        as_of = self._as_of()
+        self.settings.setValue("export/label", label)
+        self.settings.setValue("export/folder", str(target.parent))
+        ws = self.doc.ws
+        self.export_button.setEnabled(False)
+        self.status.setText(f"Writing {target.name}…")
+
+        def work(progress):
+            return write_status_pack(ws, plan, target, as_of=as_of, sheets=sheets, label=label,
+                                     progress=progress.report, is_cancelled=lambda: progress.cancelled)
+
+        self.tasks.run("Writing the status pack…", work, on_done=self._done, on_error=self._failed,
+                       on_cancel=self._cancelled)
+
+    def _done(self, info: ExportInfo) -> None:
+        self.last_result, self.last_error = info, None
+        self.export_button.setEnabled(True)
+        self.status.setText(f"Wrote {info.path}")
+        self.refresh()
+        box = QMessageBox(QMessageBox.Icon.Information, "Status pack written",
+                          f"The pack is ready:\n{info.path}", parent=self)
+        open_folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is open_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(info.path).parent)))
+
+    def _failed(self, message: str) -> None:
+        self.last_error = message
+        self.export_button.setEnabled(True)
+        self.status.setText("The pack was not written.")
+        QMessageBox.critical(self, "Export failed", f"{message}\n\nNo file was written.")
+
+    def _cancelled(self) -> None:
+        self.last_error = "cancelled"
+        self.export_button.setEnabled(True)
+        self.status.setText("Cancelled: no file was written.")
+
+    def _open_history_folder(self, index) -> None:
+        item = self.history.item(index.row(), 3)
+        if item:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(item.text()).parent)))
+
+
+__all__ = ["ExportPage", "ExportCancelled"]

@@ -1,0 +1,419 @@
+"""Dialogs of the Squad page: the charter, a member / check-in / change, the verdict.
+
+Dialogs collect values only; the page turns them into undo commands. The
+charter dialog checks the metric with the same rule as the service before it
+closes, so a typo does not throw away what the leader typed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.plan.service import PlanError
+from models.squad.service import (
+    CHARTER_FIELDS,
+    ROLE_CHOICES,
+    VERDICT_TEXT,
+    AutonomyInfo,
+    AutonomyItem,
+    SquadInfo,
+    check_metric,
+)
+from models.squad.metrics import OUTCOMES, VERDICTS
+from views.plan.dialogs import date_edit, from_qdate
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setStyleSheet("color:#c62828;")
+    label.setVisible(False)
+    return label
+
+
+def _text_box(text: str = "", height: int = 70) -> QPlainTextEdit:
+    box = QPlainTextEdit(text)
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(height)
+    return box
+
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    """A form label whose mnemonic focuses *widget* (rows holding a layout get none otherwise)."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
+
+
+# --------------------------------------------------------------------------- charter
+
+def _number_text(x: float | None) -> str:
+    """Exactly the stored number (no rounding, no exponent for ordinary values), so an
+    untouched field never reads back as a change."""
+    if x is None:
+        return ""
+    text = repr(float(x))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _parse_number(text: str, label: str) -> float | None:
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise PlanError(f"{label}: {text!r} is not a number") from None
+
+
+class CharterDialog(QDialog):
+    """Name, problem, the one metric, the reporting line and the autonomy list."""
+
+    def __init__(self, squad: SquadInfo, autonomy: Sequence[AutonomyInfo], default_baseline_date: date,
+                 parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Edit charter")
+        self.setMinimumWidth(620)
+        self._squad = squad
+        self._autonomy = tuple(autonomy)
+
+        self.name = QLineEdit(squad.name)
+        self.problem = _text_box(squad.problem, 80)
+        self.problem.setPlaceholderText("The one high-value problem the squad owns")
+        self.metric_name = QLineEdit(squad.metric_name)
+        self.metric_name.setPlaceholderText("e.g. Mobile conversion rate")
+        self.unit = QLineEdit(squad.metric_unit)
+        self.unit.setPlaceholderText("%, €, seconds…")
+        self.unit.setMaximumWidth(120)
+        self.direction = QComboBox()
+        self.direction.addItem("up (higher is better)", "up")
+        self.direction.addItem("down (lower is better)", "down")
+        self.direction.setCurrentIndex(self.direction.findData(squad.direction))
+        self.baseline = QLineEdit(_number_text(squad.baseline))
+        self.baseline.setPlaceholderText("not measured yet")
+        self.baseline_date = date_edit(squad.baseline_date or default_baseline_date)
+        self.target = QLineEdit(_number_text(squad.target))
+        self.target.setPlaceholderText("not set yet")
+        self.target_date = date_edit(squad.target_date or default_baseline_date)
+        self.reporting_line = QLineEdit(squad.reporting_line)
+        self.reporting_line.setPlaceholderText("To revenue (the Revenue Architect), not to IT or Marketing")
+
+        metric_row = QHBoxLayout()
+        metric_row.addWidget(self.metric_name, 1)
+        metric_row.addWidget(QLabel("unit"))
+        metric_row.addWidget(self.unit)
+        metric_row.addWidget(self.direction)
+        baseline_row = QHBoxLayout()
+        baseline_row.addWidget(self.baseline, 1)
+        baseline_row.addWidget(QLabel("on"))
+        baseline_row.addWidget(self.baseline_date)
+        target_row = QHBoxLayout()
+        target_row.addWidget(self.target, 1)
+        target_row.addWidget(QLabel("by"))
+        target_row.addWidget(self.target_date)
+
+        self.autonomy = QListWidget()
+        self.autonomy.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                      | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.autonomy.setMinimumHeight(120)
+        for a in self._autonomy:
+            self._add_item(a.decision, a.granted, a.id)
+        add = QPushButton("Add decision")
+        add.clicked.connect(self._new_decision)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove_decision)
+        auto_buttons = QHBoxLayout()
+        auto_buttons.addWidget(QLabel("Tick = granted · double-click to rename"))
+        auto_buttons.addStretch(1)
+        auto_buttons.addWidget(add)
+        auto_buttons.addWidget(remove)
+
+        form = QFormLayout()
+        form.addRow("Squad &name", self.name)
+        form.addRow("&Problem", self.problem)
+        form.addRow(_buddy("&Metric", self.metric_name), metric_row)
+        form.addRow(_buddy("&Baseline", self.baseline), baseline_row)
+        form.addRow(_buddy("&Target", self.target), target_row)
+        form.addRow("&Reports to", self.reporting_line)
+        form.addRow("&Autonomy", self.autonomy)
+        form.addRow("", auto_buttons)
+
+        self.error = _error_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _add_item(self, decision: str, granted: bool, item_id: int | None) -> QListWidgetItem:
+        item = QListWidgetItem(decision)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if granted else Qt.CheckState.Unchecked)
+        item.setData(ID_ROLE, item_id)
+        self.autonomy.addItem(item)
+        return item
+
+    def _new_decision(self) -> None:
+        item = self._add_item("New decision", False, None)
+        self.autonomy.setCurrentItem(item)
+        self.autonomy.editItem(item)
+
+    def _remove_decision(self) -> None:
+        row = self.autonomy.currentRow()
+        if row >= 0:
+            self.autonomy.takeItem(row)
+
+    # ----------------------------------------------------------------- values
+    def values(self) -> dict[str, Any]:
+        """Every charter field as typed (numbers parsed; raises PlanError on a bad number)."""
+        baseline = _parse_number(self.baseline.text(), "baseline")
+        target = _parse_number(self.target.text(), "target")
+        return {
+            "name": self.name.text().strip(),
+            "problem": self.problem.toPlainText().strip(),
+            "metric_name": self.metric_name.text().strip(),
+            "metric_unit": self.unit.text().strip(),
+            "direction": self.direction.currentData(),
+            "baseline": baseline,
+            "baseline_date": from_qdate(self.baseline_date.date()) if baseline is not None else None,
+            "target": target,
+            "target_date": from_qdate(self.target_date.date()),
+            "reporting_line": self.reporting_line.text().strip(),
+        }
+
+    def changes(self) -> dict[str, Any]:
+        values = self.values()
+        return {k: v for k, v in values.items() if k in CHARTER_FIELDS and v != getattr(self._squad, k)}
+
+    def autonomy_items(self) -> list[AutonomyItem]:
+        items = []
+        for row in range(self.autonomy.count()):
+            it = self.autonomy.item(row)
+            items.append(AutonomyItem(it.text().strip(), it.checkState() == Qt.CheckState.Checked,
+                                      it.data(ID_ROLE)))
+        return items
+
+    def autonomy_changed(self) -> bool:
+        now = [(a.id, a.decision, a.granted) for a in self.autonomy_items()]
+        return now != [(a.id, a.decision, a.granted) for a in self._autonomy]
+
+    def problem_text(self) -> str | None:
+        """Why the dialog cannot close yet, or None."""
+        try:
+            v = self.values()
+        except PlanError as exc:
+            return str(exc)
+        if not v["name"]:
+            return "The squad needs a name."
+        try:
+            check_metric(v["direction"], v["baseline"], v["baseline_date"], v["target"], v["target_date"])
+        except PlanError as exc:
+            return str(exc).capitalize()
+        return None
+
+    def accept(self) -> None:
+        problem = self.problem_text()
+        self.error.setText(problem or "")
+        self.error.setVisible(bool(problem))
+        if problem is None:
+            super().accept()
+
+
+# --------------------------------------------------------------------------- one row
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    label: str
+    #: line | text | date | number | percent | int | role | choice
+    editor: str = "line"
+    required: bool = False
+    low: float = 0
+    high: float = 0
+    options: tuple[str, ...] = ()
+
+
+ROW_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
+    "member": (
+        FieldSpec("name", "&Name", required=True),
+        FieldSpec("role", "&Role", "role", required=True),
+        FieldSpec("department", "&Department of origin"),
+        FieldSpec("allocation", "&Allocation", "percent", low=0, high=100),
+    ),
+    "checkin": (
+        FieldSpec("date", "&Date", "date"),
+        FieldSpec("value", "Metric &value", "number", low=-1e12, high=1e12),
+        FieldSpec("confidence", "&Confidence (0–10)", "int", low=0, high=10),
+        FieldSpec("morale", "&Morale (1–5)", "int", low=1, high=5),
+        FieldSpec("blockers", "&Blockers", "text"),
+        FieldSpec("note", "N&ote", "text"),
+    ),
+    "change": (
+        FieldSpec("date", "&Shipped on", "date"),
+        FieldSpec("title", "&Change", required=True),
+        FieldSpec("hypothesis", "&Hypothesis", "text"),
+        FieldSpec("expected_effect", "&Expected effect"),
+        FieldSpec("outcome", "&Outcome", "choice", options=OUTCOMES),
+        FieldSpec("measured_effect", "&Measured effect"),
+    ),
+}
+ROW_TITLES = {"member": "member", "checkin": "check-in", "change": "change shipped"}
+
+
+class RowDialog(QDialog):
+    """Add or edit a member, check-in or change; ``initial`` fills the fields."""
+
+    def __init__(self, kind: str, initial: dict[str, Any], *, editing: bool = False, parent=None):
+        super().__init__(parent)
+        self.kind = kind
+        self.setWindowTitle(("Edit " if editing else "Add ") + ROW_TITLES[kind])
+        self.setMinimumWidth(460)
+        self.editors: dict[str, QWidget] = {}
+        form = QFormLayout()
+        for spec in ROW_FIELDS[kind]:
+            editor = self._editor(spec, initial.get(spec.key))
+            self.editors[spec.key] = editor
+            form.addRow(spec.label, editor)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self._ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        #: what the editors showed at first (numbers as rounded by their spin boxes)
+        self._initial = self.values()
+        for spec in ROW_FIELDS[kind]:
+            if spec.required:
+                ed = self.editors[spec.key]
+                signal = ed.editTextChanged if isinstance(ed, QComboBox) else ed.textChanged
+                signal.connect(self._update_ok)
+        self._update_ok()
+
+    def _editor(self, spec: FieldSpec, value: Any) -> QWidget:
+        if spec.editor == "date":
+            return date_edit(value or date.today())
+        if spec.editor in ("number", "percent"):
+            box = QDoubleSpinBox()
+            box.setRange(spec.low, spec.high)
+            box.setDecimals(1 if spec.editor == "percent" else 3)
+            if spec.editor == "percent":
+                box.setSuffix(" %")
+            box.setValue(float(value or 0))
+            return box
+        if spec.editor == "int":
+            box = QSpinBox()
+            box.setRange(int(spec.low), int(spec.high))
+            box.setValue(int(value if value is not None else spec.low))
+            return box
+        if spec.editor in ("role", "choice"):
+            combo = QComboBox()
+            combo.addItems(list(ROLE_CHOICES[:-1] if spec.editor == "role" else spec.options))
+            combo.setEditable(spec.editor == "role")
+            if spec.editor == "role":
+                combo.lineEdit().setPlaceholderText("Product Lead, Tech Lead… or any other role")
+            if value:
+                pos = combo.findText(str(value))
+                if pos >= 0:
+                    combo.setCurrentIndex(pos)
+                else:
+                    combo.setEditText(str(value))
+            return combo
+        if spec.editor == "text":
+            return _text_box(value or "", 60)
+        return QLineEdit(value or "")
+
+    def _update_ok(self, *_args) -> None:
+        values = self.values()
+        self._ok.setEnabled(all(str(values[s.key]).strip() for s in ROW_FIELDS[self.kind] if s.required))
+
+    def changed_values(self) -> dict[str, Any]:
+        """Only the fields the user changed: an untouched spin box never rounds a stored value."""
+        return {k: v for k, v in self.values().items() if v != self._initial[k]}
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, ed in self.editors.items():
+            if isinstance(ed, QDateEdit):
+                out[key] = from_qdate(ed.date())
+            elif isinstance(ed, (QDoubleSpinBox, QSpinBox)):
+                out[key] = ed.value()
+            elif isinstance(ed, QComboBox):
+                out[key] = ed.currentText().strip()
+            elif isinstance(ed, QPlainTextEdit):
+                out[key] = ed.toPlainText().strip()
+            else:
+                out[key] = ed.text().strip()
+        return out
+
+
+# --------------------------------------------------------------------------- verdict
+
+class VerdictDialog(QDialog):
+    """The leader's decision at the day-90 review, with the rationale."""
+
+    def __init__(self, suggested: str | None, reason: str, current: SquadInfo, today: date, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Record the day-90 verdict")
+        self.setMinimumWidth(520)
+        hint = QLabel(f"Suggested from the data: {suggested or 'none yet'}. {reason}")
+        hint.setTextFormat(Qt.TextFormat.PlainText)
+        hint.setWordWrap(True)
+        hint.setObjectName("muted")
+        self.verdict = QComboBox()
+        for v in VERDICTS:
+            self.verdict.addItem(VERDICT_TEXT[v], v)
+        chosen = current.verdict or suggested
+        if chosen in VERDICTS:
+            self.verdict.setCurrentIndex(self.verdict.findData(chosen))
+        self.rationale = _text_box(current.verdict_rationale, 110)
+        self.rationale.setPlaceholderText("Why: what the numbers, the team and the sponsor said")
+        self.on = date_edit(current.verdict_date or today)
+        form = QFormLayout()
+        form.addRow("&Verdict", self.verdict)
+        form.addRow("&Rationale", self.rationale)
+        form.addRow("&Decided on", self.on)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self._ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.rationale.textChanged.connect(self._update_ok)
+        self._update_ok()
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _update_ok(self) -> None:
+        self._ok.setEnabled(bool(self.rationale.toPlainText().strip()))
+
+    def result_values(self) -> tuple[str, str, date]:
+        return (self.verdict.currentData(), self.rationale.toPlainText().strip(), from_qdate(self.on.date()))
+
