@@ -31,12 +31,13 @@ sys.path.insert(0, {root!r})
 from datetime import date
 mode, workspace, out = sys.argv[1], sys.argv[2], sys.argv[3]
 from models.core.workspace import open_workspace
+from desktop.features import FEATURES
 from models.plan.service import find_plan
 t0 = time.perf_counter()
 if mode == "pack":
     from models.export.pack import write_status_pack
     with open_workspace(workspace) as ws:
-        write_status_pack(ws, find_plan(ws), out, as_of=date.today(), label="Benchmark", record=False)
+        write_status_pack(ws, find_plan(ws), out, FEATURES, as_of=date.today(), label="Benchmark", record=False)
 else:
     from sqlalchemy import select
     from openpyxl import Workbook
@@ -58,11 +59,12 @@ def build_workspace(folder: Path) -> Path:
     from audit_analysis import STAGES, generate
 
     from models.audit.store import set_stage_map, store_log
+    from desktop.features import FEATURES
     from models.plan.demo import write_demo
     from models.plan.service import find_plan
     from models.core.workspace import open_workspace
 
-    path = write_demo(folder / "bench.ninety")
+    path = write_demo(folder / "bench.ninety", FEATURES)
     rows = generate()
     with open_workspace(path) as ws:
         plan = find_plan(ws)

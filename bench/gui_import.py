@@ -92,6 +92,7 @@ def run_until(condition, timeout_s: float = 120.0) -> None:
 
 def main() -> int:
     from PySide6.QtWidgets import QApplication, QWidget
+    from desktop.features import FEATURES
 
     from audit import STAGES, generate  # bench/audit.py
     from desktop.tasks import TaskRunner
@@ -112,7 +113,7 @@ def main() -> int:
         plan_id = create_plan(ws, PlanDraft(name="Bench", start=date(2025, 1, 1)))
         # the plan already knows these statuses: the status page is complete as it opens
         store.set_stage_map(ws, plan_id, [Stage(*s) for s in STAGES])
-        doc = WorkspaceDocument(ws)
+        doc = WorkspaceDocument(ws, FEATURES)
         host = QWidget()
         host.resize(1280, 820)
         tasks = TaskRunner(host)

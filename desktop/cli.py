@@ -63,21 +63,23 @@ def _print_json(data) -> None:
 # --------------------------------------------------------------------------- commands
 
 def cmd_demo(args) -> int:
+    from desktop.features import FEATURES
     from models.plan.demo import write_demo
 
-    path = write_demo(args.path)
+    path = write_demo(args.path, FEATURES)
     print(f"wrote the demo workspace to {path}", file=sys.stderr)
     return 0
 
 
 def cmd_summary(args) -> int:
     from models.plan.service import find_plan
+    from desktop.features import FEATURES
     from models.plan.summary import plan_summary
 
     as_of = _as_of(args.as_of)
     with _open_for_reading(args.path) as ws:
         plan = find_plan(ws, args.plan)
-        data = plan_summary(ws, plan, as_of)
+        data = plan_summary(ws, plan, as_of, FEATURES)
     if args.json:
         _print_json(data)
     else:
@@ -91,15 +93,17 @@ def cmd_summary(args) -> int:
 
 def cmd_plan_dump(args) -> int:
     from models.plan.service import find_plan
+    from desktop.features import FEATURES
     from models.plan.transfer import dump_plan
 
     with _open_for_reading(args.path) as ws:
         plan = find_plan(ws, args.plan)
-        _print_json(dump_plan(ws, plan.id))
+        _print_json(dump_plan(ws, plan.id, FEATURES))
     return 0
 
 
 def cmd_plan_load(args) -> int:
+    from desktop.features import FEATURES
     from models.plan.transfer import load_plan
     from models.core.workspace import create_workspace, open_workspace
 
@@ -114,7 +118,7 @@ def cmd_plan_load(args) -> int:
     created = not target.exists()
     ws = create_workspace(target) if created else open_workspace(target)
     try:
-        plan_id = load_plan(ws, doc, source=str(source), rename=args.rename)
+        plan_id = load_plan(ws, doc, FEATURES, source=str(source), rename=args.rename)
     except Exception:
         ws.close()
         if created:  # all-or-nothing: do not leave an empty workspace behind
@@ -127,6 +131,7 @@ def cmd_plan_load(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from desktop.features import FEATURES
     from models.export.pack import write_status_pack
     from models.plan.service import find_plan
 
@@ -134,7 +139,7 @@ def cmd_export(args) -> int:
     sheets = [x.strip() for x in args.sheets.split(",") if x.strip()] if args.sheets else None
     with _open(args.path, read_only=False) as ws:
         plan = find_plan(ws, args.plan)
-        info = write_status_pack(ws, plan, args.output, as_of=as_of, sheets=sheets, label=args.label or "")
+        info = write_status_pack(ws, plan, args.output, FEATURES, as_of=as_of, sheets=sheets, label=args.label or "")
     if args.json:
         _print_json({"path": info.path, "as_of": info.as_of.isoformat(), "sheets": list(info.sheets),
                      "label": info.label})

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.paths import APP_NAME, resource_path
+from desktop.features import FEATURES, PAGES
 from desktop.tasks import TaskRunner
 from models.plan.service import list_phases
 from models.core.workspace import (
@@ -34,9 +35,7 @@ from models.core.workspace import (
 )
 from views.plan.commands import CreatePlan, DeletePlan, EditPlanDetails
 from views.common.document import WorkspaceDocument
-from views.plan.page import OverviewPage
 from views.plan.dialogs import EditPlanDialog, NewPlanWizard
-from desktop.pages import PAGES, page_factories
 
 MAX_RECENT = 8
 FILE_FILTER = f"Ninety workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
@@ -79,9 +78,9 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(170)
-        for key, label in PAGES:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, key)
+        for page in PAGES:
+            item = QListWidgetItem(page.label)
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
             self.sidebar.addItem(item)
         self.stack = QStackedWidget()
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -223,7 +222,7 @@ class MainWindow(QMainWindow):
     def _set_workspace(self, ws: Workspace, lock: WorkspaceLock | None) -> None:
         self._close_workspace()
         self._lock = lock
-        self.doc = WorkspaceDocument(ws, self)
+        self.doc = WorkspaceDocument(ws, FEATURES, self)
         self.doc.error.connect(self._show_error)
         self.doc.changed.connect(self._on_changed)
         self.doc.planChanged.connect(self._refresh_plan_picker)
@@ -243,13 +242,11 @@ class MainWindow(QMainWindow):
             w = self.stack.widget(0)
             self.stack.removeWidget(w)
             w.deleteLater()
-        self.overview = OverviewPage(self.doc, today=self._today)
-        self.pages = {"overview": self.overview}
-        factories = page_factories()
-        for key, _label in PAGES[1:]:
-            self.pages[key] = factories[key](self.doc, self._today, self.tasks)
-        for key, _label in PAGES:
-            self.stack.addWidget(self.pages[key])
+        self.pages = {}
+        for page in PAGES:
+            self.pages[page.key] = page.factory()(self.doc, self._today, self.tasks)
+            self.stack.addWidget(self.pages[page.key])
+        self.overview = self.pages["overview"]
 
     def _close_workspace(self) -> None:
         if self.doc is not None:
@@ -390,7 +387,7 @@ def default_workspace(data: Path, today: date | None = None) -> Path:
 
     path = data / "Demo.ninety"
     if not path.exists():
-        write_demo(path, today)
+        write_demo(path, FEATURES, today)
     return path
 
 

@@ -10,6 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+from desktop.features import FEATURES
 from models.plan.demo import populate_demo
 from models.core.workspace import create_workspace
 
@@ -35,7 +36,7 @@ def ws(tmp_path):
 @pytest.fixture
 def demo_ws(tmp_path):
     workspace = create_workspace(tmp_path / "demo.ninety")
-    populate_demo(workspace, TODAY)
+    populate_demo(workspace, FEATURES, TODAY)
     yield workspace
     workspace.close()
 

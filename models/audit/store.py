@@ -46,7 +46,7 @@ from models.core.schema import (
     Milestone,
     Plan,
 )
-from models.core.status import ChecklistItem
+from models.core.feature import ChecklistItem
 from models.core.workspace import Workspace
 
 __all__ = [

@@ -37,7 +37,7 @@ from models.core.schema import (
     AuditTransition,
     Milestone,
 )
-from models.plan.transfer import DocReader, Section
+from models.core.transfer import DocReader, Section
 
 KEY = "audit"
 LOG_COLUMNS = ("item", "at", "from", "to", "title", "type", "line")

@@ -14,16 +14,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from models.core.feature import Feature
 from models.core.files import atomic_file
+from models.core.pack import PackContext, SheetSpec
 from models.plan.service import PlanError, PlanInfo, list_milestones, list_phases
 from models.core.schema import STEP_NAMES, ExportRecord
-from models.core.status import rag_status
+from models.plan.status import rag_status
 from models.plan.summary import plan_summary
 from models.core.workspace import Workspace
 
 RAG_FILL = {"red": "C62828", "amber": "F9A825", "green": "2E7D32"}
 RAG_FONT = {"red": "FFFFFF", "amber": "000000", "green": "FFFFFF"}
-STATUS_FILL = {"done": "C8E6C9", "in progress": "BBDEFB", "not started": "EEEEEE", "blocked": "FFCDD2"}
 
 
 class ExportError(PlanError):
@@ -32,29 +33,6 @@ class ExportError(PlanError):
 
 class ExportCancelled(Exception):
     pass
-
-
-@dataclass
-class PackContext:
-    """What every sheet builder gets."""
-
-    ws: Workspace
-    plan: PlanInfo
-    as_of: date
-    label: str
-    summary: dict[str, Any]
-    header: str
-    #: filled by sheet builders that provide chart data for the Summary sheet
-    refs: dict[str, Any] = field(default_factory=dict)
-    check: Callable[[], None] = lambda: None
-
-
-@dataclass(frozen=True)
-class SheetSpec:
-    key: str
-    title: str
-    present: Callable[[PackContext], bool]
-    build: Callable[[Any, PackContext], None]
 
 
 @dataclass(frozen=True)
@@ -70,73 +48,9 @@ class ExportInfo:
 
 # --------------------------------------------------------------------------- sheets
 
-def _build_roadmap(wb, ctx: PackContext) -> None:
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.formatting.rule import CellIsRule, FormulaRule
-    from openpyxl.styles import Font, PatternFill
-
-    from models.export.sheet import DATE_FORMAT, Column, PackSheet
-
-    sheet = PackSheet(wb, "Roadmap", [23, 46, 18, 12, 12, 10, 14, 12, 10], header=ctx.header,
-                      label=ctx.label, freeze="A4")
-    sheet.title_row(f"Roadmap: {ctx.plan.name}")
-    sheet.append([f"As of {ctx.as_of:%d %b %Y}. Slip = due date minus baseline due date, in days "
-                  "(positive = later than planned)."])
-    columns = [Column("Step", 23), Column("Milestone", 46), Column("Owner", 18),
-               Column("Due", 12, DATE_FORMAT), Column("Baseline due", 12, DATE_FORMAT),
-               Column("Slip (days)", 10, "+0;-0;0"), Column("Status", 14), Column("Done on", 12, DATE_FORMAT),
-               Column("Overdue", 10)]
-    milestones = sorted(list_milestones(ctx.ws, ctx.plan.id), key=lambda m: (m.due, m.id))
-    rows = [[STEP_NAMES[m.step], m.title, m.owner, m.due, m.baseline_due, m.slip_days, m.status, m.done_date,
-             "yes" if m.is_overdue(ctx.as_of) else "no"] for m in milestones]
-    first, last = sheet.table("Milestones", columns, rows)
-    sheet.print_titles(f"{first}:{first}")
-    if rows:
-        status_range = f"G{first + 1}:G{last}"
-        for status, colour in STATUS_FILL.items():
-            sheet.ws.conditional_formatting.add(status_range, CellIsRule(
-                operator="equal", formula=[f'"{status}"'], fill=PatternFill("solid", start_color=colour,
-                                                                             end_color=colour)))
-        sheet.ws.conditional_formatting.add(f"A{first + 1}:I{last}", FormulaRule(
-            formula=[f'$I{first + 1}="yes"'], font=Font(color="B71C1C", bold=True)))
-
-    # Phases on a timeline: a stacked bar whose first (invisible) series is the offset.
-    sheet.blank()
-    sheet.page_break()
-    sheet.heading("The three steps on the 90-day timeline (days from the plan's start)")
-    phases = list_phases(ctx.ws, ctx.plan.id)
-    data_first = sheet.append(["Step", "Starts on day", "Lasts (days)", "Start", "End"], bold=True)
-    for ph in phases:
-        sheet.append([ph.name, (ph.start - ctx.plan.start).days + 1, (ph.end - ph.start).days + 1,
-                      ph.start, ph.end])
-    data_last = sheet.row_no
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = "Phases"
-    chart.y_axis.title = "Day of the plan"
-    chart.y_axis.scaling.min = 0
-    last_day = max(((ph.end - ctx.plan.start).days + 1 for ph in phases), default=0)
-    chart.y_axis.scaling.max = max(ctx.plan.horizon_days, last_day)
-    chart.x_axis.scaling.orientation = "maxMin"  # first step on top, like the app
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
-    data = Reference(sheet.ws, min_col=2, max_col=3, min_row=data_first, max_row=data_last)
-    cats = Reference(sheet.ws, min_col=1, min_row=data_first + 1, max_row=data_last)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
-    offset, length = chart.series
-    offset.graphicalProperties.noFill = True
-    offset.graphicalProperties.line.noFill = True
-    length.graphicalProperties.solidFill = "5B7DB1"
-    chart.legend = None
-    sheet.blank()
-    sheet.chart(chart, new_page=False)
-
 
 def _build_summary(wb, ctx: PackContext) -> None:
-    from models.export.sheet import PERCENT_FORMAT, PackSheet
+    from models.core.sheet import PERCENT_FORMAT, PackSheet
 
     s = ctx.summary
     sheet = PackSheet(wb, "Summary", [34, 14, 14, 12, 10, 10, 12, 60], header=ctx.header, label=ctx.label)
@@ -227,174 +141,25 @@ def headline_rows(s: dict[str, Any]) -> list[tuple[str, Any, Any, str | None, st
     return rows
 
 
-def _audit_result(ctx: PackContext):
-    """The audit figures, computed once per export (None when the plan has no audit data)."""
-    if "audit_result" not in ctx.refs:
-        from models.audit.store import AuditError, analyse_plan
-
-        try:
-            ctx.refs["audit_result"] = analyse_plan(ctx.ws, ctx.plan.id)
-        except AuditError:
-            ctx.refs["audit_result"] = None
-    return ctx.refs["audit_result"]
+SUMMARY_SHEET = SheetSpec("summary", "Summary", lambda ctx: True, _build_summary, order=0)
 
 
-def _build_bottlenecks(wb, ctx: PackContext) -> None:
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.formatting.rule import ColorScaleRule
-
-    from models.audit.analysis import INTAKE
-    from models.export.sheet import DAYS_FORMAT, PERCENT_FORMAT, Column, PackSheet
-
-    result = _audit_result(ctx)
-    sheet = PackSheet(wb, "Bottlenecks", [44, 22, 12, 12, 13, 12, 13, 12], header=ctx.header, label=ctx.label)
-    sheet.title_row("Where work stalls: the silo tax")
-    sheet.append([f"From the work-item log, as of its latest entry ({result.as_of:%d %b %Y %H:%M}). "
-                  "Days are calendar days; a queue is time an item waits, active is time someone works on it."],
-                 wrap=False)
-    sheet.blank()
-    sheet.append(["Silo tax (days waiting between departments)", result.silo_tax_days], bold=True, fmt=DAYS_FORMAT)
-    sheet.append(["Silo tax, share of all flow time", result.silo_tax_share], bold=True, fmt=PERCENT_FORMAT)
-    sheet.append(["Flow efficiency (active ÷ all flow time)", result.flow_efficiency], fmt=PERCENT_FORMAT)
-    sheet.append(["Flow time, median days (finished items)", result.flow_time_median], fmt=DAYS_FORMAT)
-    sheet.append(["Flow time, 85th percentile days", result.flow_time_p85], fmt=DAYS_FORMAT)
-    sheet.append(["Items / finished", result.items, result.completed])
-    sheet.blank()
-
-    sheet.heading("Handoffs, ranked by days waiting (from the last active department to the queue's department)")
-    hand_cols = [Column("From", 44), Column("To", 22), Column("Items", 12), Column("Total days", 12, DAYS_FORMAT),
-                 Column("Median days", 13, DAYS_FORMAT), Column("P85 days", 12, DAYS_FORMAT),
-                 Column("Silo handoff", 13)]
-    sheet.table("Handoffs", hand_cols, [[h.from_department, h.to_department, h.items, h.total_days, h.median_days,
-                                          h.p85_days, "yes" if h.is_silo else "no"] for h in result.handoffs])
-    sheet.blank()
-    sheet.heading("Statuses, ranked by total days")
-    stat_cols = [Column("Status", 30), Column("Department", 22), Column("Kind", 12), Column("Items", 10),
-                 Column("Visits", 10), Column("Total days", 12, DAYS_FORMAT), Column("Median days", 12, DAYS_FORMAT),
-                 Column("P85 days", 12, DAYS_FORMAT)]
-    sheet.table("Statuses", stat_cols, [[f.status, f.department, f.kind, f.items, f.visits, f.total_days,
-                                          f.median_days, f.p85_days] for f in result.statuses])
-
-    # Department x department matrix of waiting days, coloured by a scale.
-    departments = sorted({h.from_department for h in result.handoffs if h.from_department != INTAKE}
-                         | {h.to_department for h in result.handoffs})
-    sources = ([INTAKE] if any(h.from_department == INTAKE for h in result.handoffs) else []) + departments
-    waits = {(h.from_department, h.to_department): h.total_days for h in result.handoffs}
-    sheet.blank()
-    sheet.page_break()
-    sheet.heading("Waiting days by handoff: rows hand work over, columns wait for it")
-    top = sheet.append(["From \\ to"] + departments, bold=True)
-    for src in sources:
-        sheet.append([src] + [waits.get((src, dst)) for dst in departments], fmt=DAYS_FORMAT)
-    if departments:
-        from models.export.sheet import col_letter
-
-        cells = f"B{top + 1}:{col_letter(1 + len(departments))}{sheet.row_no}"
-        sheet.ws.conditional_formatting.add(cells, ColorScaleRule(
-            start_type="min", start_color="FFF8E1", mid_type="percentile", mid_value=50, mid_color="FFB74D",
-            end_type="max", end_color="C62828"))
-
-    # Active vs queue days per status: a native stacked bar.
-    flow = [f for f in result.statuses if f.kind in ("active", "queue")]
-    sheet.blank()
-    sheet.page_break()
-    sheet.heading("Active and waiting days per status")
-    first = sheet.append(["Status", "Active days", "Queue days"], bold=True)
-    for f in flow:
-        sheet.append([f.status, f.total_days if f.kind == "active" else 0,
-                      f.total_days if f.kind == "queue" else 0], fmt=DAYS_FORMAT)
-    last = sheet.row_no
-    if flow:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.grouping = "stacked"
-        chart.overlap = 100
-        chart.title = "Days per status: working vs waiting"
-        chart.y_axis.title = "Days"
-        chart.x_axis.scaling.orientation = "maxMin"
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        chart.add_data(Reference(sheet.ws, min_col=2, max_col=3, min_row=first, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(sheet.ws, min_col=1, min_row=first + 1, max_row=last))
-        chart.series[0].graphicalProperties.solidFill = "5B7DB1"
-        chart.series[1].graphicalProperties.solidFill = "D9893B"
-        sheet.blank()
-        sheet.chart(chart, new_page=False)
+def pack_sheets(features: Sequence[Feature]) -> list[SheetSpec]:
+    """Every sheet a pack can hold, in pack order: the Summary, then each feature's."""
+    return sorted([SUMMARY_SHEET, *(s for f in features for s in f.sheets)], key=lambda s: s.order)
 
 
-def _build_audit_log(wb, ctx: PackContext) -> None:
-    """The log behind the figures, for stakeholders who want to filter it (write-only, fast path)."""
-    from sqlalchemy import select
-
-    from models.audit.store import active_import
-    from models.export.sheet import PackSheet
-    from models.core.schema import AuditTransition
-
-    info = active_import(ctx.ws, ctx.plan.id)
-    sheet = PackSheet(wb, "Audit log", [16, 20, 24, 24, 40, 14], header=ctx.header, label=ctx.label, freeze="A3")
-    sheet.append([f"Work-item log: {info.source}, {info.row_count} status changes (imported "
-                  f"{info.imported_at:%d %b %Y}). Filter it here; it is not printed (the Bottlenecks sheet "
-                  "holds the figures)."], bold=True)
-    first = sheet.append(["Item", "At", "From status", "To status", "Title", "Type"], bold=True)
-    n = 0
-    with ctx.ws.read() as s:
-        t = AuditTransition
-        rows = s.execute(select(t.item, t.at, t.from_status, t.to_status, t.title, t.type)
-                         .where(t.import_id == info.id).order_by(t.id)).yield_per(5000)
-        for item, at, frm, to, title, typ in rows:
-            n += 1
-            if n % 5000 == 0:
-                ctx.check()
-            sheet.append_plain([item, datetime.fromisoformat(at).replace(tzinfo=None), frm, to, title, typ])
-    if n:
-        from openpyxl.worksheet.filters import AutoFilter
-        from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
-
-        ref = f"A{first}:F{first + n}"
-        table = Table(displayName="AuditLog", ref=ref)
-        table.tableColumns = [TableColumn(id=i, name=c) for i, c in
-                              enumerate(["Item", "At", "From status", "To status", "Title", "Type"], start=1)]
-        table.autoFilter = AutoFilter(ref=ref)
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-        sheet.ws.tables.add(table)
-    sheet.ws.print_area = "A1:F2"  # 100,000 rows are for filtering, not for paper
-
-
-def _has_log(ctx: PackContext) -> bool:
-    from models.audit.store import active_import
-
-    return active_import(ctx.ws, ctx.plan.id) is not None
-
-
-def _step_sheet(name: str):
-    def call(*args):
-        from models.export import step_sheets
-
-        return getattr(step_sheets, name)(*args)
-
-    return call
-
-
-SHEETS: list[SheetSpec] = [
-    SheetSpec("summary", "Summary", lambda ctx: True, _build_summary),
-    SheetSpec("roadmap", "Roadmap", lambda ctx: True, _build_roadmap),
-    SheetSpec("bottlenecks", "Bottlenecks", lambda ctx: _audit_result(ctx) is not None, _build_bottlenecks),
-    SheetSpec("squad", "Squad", _step_sheet("has_squad"), _step_sheet("build_squad")),
-    SheetSpec("lowcode", "Low-code", _step_sheet("has_lowcode"), _step_sheet("build_lowcode")),
-    SheetSpec("ownership", "Ownership", _step_sheet("has_ownership"), _step_sheet("build_ownership")),
-    SheetSpec("auditlog", "Audit log", _has_log, _build_audit_log),
-]
-
-
-def available_sheets(ws: Workspace, plan: PlanInfo, as_of: date) -> list[tuple[str, str]]:
+def available_sheets(ws: Workspace, plan: PlanInfo, as_of: date,
+                     features: Sequence[Feature]) -> list[tuple[str, str]]:
     """(key, title) of the sheets this plan has data for, in pack order."""
-    ctx = PackContext(ws, plan, as_of, "", plan_summary(ws, plan, as_of), "")
-    return [(s.key, s.title) for s in SHEETS if s.present(ctx)]
+    ctx = PackContext(ws, plan, as_of, "", plan_summary(ws, plan, as_of, features), "")
+    return [(s.key, s.title) for s in pack_sheets(features) if s.present(ctx)]
 
 
 # --------------------------------------------------------------------------- writing
 
-def write_status_pack(ws: Workspace, plan: PlanInfo, target: str | os.PathLike, *, as_of: date,
+def write_status_pack(ws: Workspace, plan: PlanInfo, target: str | os.PathLike,
+                      features: Sequence[Feature], *, as_of: date,
                       sheets: Sequence[str] | None = None, label: str = "",
                       progress: Callable[[int, int, str], None] | None = None,
                       is_cancelled: Callable[[], bool] | None = None,
@@ -417,15 +182,16 @@ def write_status_pack(ws: Workspace, plan: PlanInfo, target: str | os.PathLike, 
         if is_cancelled and is_cancelled():
             raise ExportCancelled()
 
-    summary = plan_summary(ws, plan, as_of)
+    summary = plan_summary(ws, plan, as_of, features)
+    all_sheets = pack_sheets(features)
     header = f"{plan.name}, status as of {as_of:%d %b %Y}"
     ctx = PackContext(ws, plan, as_of, label, summary, header, check=check)
-    chosen = [s for s in SHEETS if s.present(ctx) and (sheets is None or s.key in sheets)]
+    chosen = [s for s in all_sheets if s.present(ctx) and (sheets is None or s.key in sheets)]
     if sheets is not None:
-        unknown = set(sheets) - {s.key for s in SHEETS}
+        unknown = set(sheets) - {s.key for s in all_sheets}
         if unknown:
             raise ExportError(f"unknown sheet {sorted(unknown)[0]!r}; choose from "
-                              + ", ".join(s.key for s in SHEETS))
+                              + ", ".join(s.key for s in all_sheets))
     if not chosen:
         raise ExportError("no sheet to write: the chosen sheets have no data for this plan")
 

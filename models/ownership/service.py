@@ -38,7 +38,7 @@ from models.ownership.checks import (
     every_capability_has_one_a,
 )
 from models.plan.service import PlanError
-from models.plan.transfer import Section
+from models.core.transfer import Section
 from models.core.schema import (
     OwnershipAssignment,
     OwnershipCapability,
@@ -635,7 +635,7 @@ ONE_A_LABEL = "Every capability has exactly one A"
 
 
 def overview_check(ws: Workspace, plan_id: int) -> list:
-    from models.core.status import ChecklistItem
+    from models.core.feature import ChecklistItem
 
     m = get_map(ws, plan_id)
     if not m.capabilities:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Sequence
+
+from models.core.feature import Feature
 
 from models.plan.service import MilestoneDraft, PlanDraft, add_milestone, create_plan, set_baseline, update_milestone
 from models.core.workspace import Workspace, create_workspace
@@ -36,7 +39,7 @@ _MILESTONES = [
 ]
 
 
-def populate_demo(ws: Workspace, today: date | None = None) -> int:
+def populate_demo(ws: Workspace, features: Sequence[Feature], today: date | None = None) -> int:
     """Add the demo plan to an open workspace; return its id."""
     today = today or date.today()
     start = today - timedelta(days=DEMO_START_OFFSET)
@@ -73,16 +76,15 @@ def populate_demo(ws: Workspace, today: date | None = None) -> int:
                      {"notes": "Legal wants to review every bundle rule; no template approved yet."})
     update_milestone(ws, ids["Day-90 verdict: expand, iterate or stop"],
                      {"depends_on_id": ids["Ship checkout-page experiments weekly"]})
-    from models.core.sections import demo_parts
-
-    for part in demo_parts():
-        part(ws, plan_id, start)
+    for feature in features:
+        if feature.demo is not None:
+            feature.demo(ws, plan_id, start)
     return plan_id
 
 
-def write_demo(path: str | Path, today: date | None = None) -> Path:
+def write_demo(path: str | Path, features: Sequence[Feature], today: date | None = None) -> Path:
     """Create a new workspace at *path* holding the demo plan."""
     path = Path(path)
     with create_workspace(path) as ws:
-        populate_demo(ws, today)
+        populate_demo(ws, features, today)
     return path

@@ -5,14 +5,16 @@ Keys are documented in the README; add keys, never rename or remove them.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Sequence
+
+from models.core.feature import Feature
 
 from models.plan.service import PlanInfo, list_milestones, list_phases, plan_day
-from models.core.status import rag_status
+from models.plan.status import rag_status
 from models.core.workspace import Workspace
 
 
-def plan_summary(ws: Workspace, plan: PlanInfo, as_of: date) -> dict[str, Any]:
+def plan_summary(ws: Workspace, plan: PlanInfo, as_of: date, features: Sequence[Feature]) -> dict[str, Any]:
     phases = list_phases(ws, plan.id)
     milestones = list_milestones(ws, plan.id)
     rag = rag_status(milestones, as_of)
@@ -56,10 +58,9 @@ def plan_summary(ws: Workspace, plan: PlanInfo, as_of: date) -> dict[str, Any]:
             for m in sorted(milestones, key=lambda m: (m.due, m.id))
         ],
     }
-    from models.core.sections import summary_parts
-
-    for key, part in summary_parts():
-        value = part(ws, plan, as_of)
-        if value is not None:
-            data[key] = value
+    for feature in features:
+        for key, part in feature.summary_parts:
+            value = part(ws, plan, as_of)
+            if value is not None:
+                data[key] = value
     return data

@@ -14,7 +14,7 @@ Format (``"format": "ninety-plan"``, ``"version": 1``)::
 
 ``ref`` numbers milestones within the document (1, 2, …) so dependencies survive a
 round trip; database ids are never written. Each feature adds its own top-level
-key through a ``Section`` (listed in ``models.core.sections``), present only when the
+key through a ``Section`` (see ``models.core.feature``), present only when the
 plan has that data. Dump → load → dump gives the same
 JSON. Loading is one transaction: a document with any error stores nothing, and
 the error names the field (``milestones[2].due``).
@@ -22,16 +22,12 @@ the error names the field (``milestones[2].due``).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Sequence
 
 from sqlalchemy import select
 
-from dataclasses import dataclass
-from typing import Callable
-
-from sqlalchemy.orm import Session
-
-from models.plan.service import PlanError
+from models.core.feature import Feature, sections_of
+from models.core.transfer import DocReader, Section, TransferError
 from models.core.schema import MILESTONE_STATUSES, STEPS, Milestone, Phase, Plan
 from models.core.workspace import Workspace
 
@@ -43,37 +39,12 @@ MILESTONE_KEYS = ("ref", "step", "title", "owner", "due", "status", "done_date",
                   "baseline_due", "depends_on")
 
 
-class TransferError(PlanError):
-    pass
-
-
-@dataclass(frozen=True)
-class Section:
-    """A part of the document owned by one feature (audit, squad, low-code, ownership…).
-
-    ``dump(session, plan_id, keep_ids)`` returns JSON-ready data, or None when the
-    plan has none (the key is then left out). ``load(session, plan_id, value, reader,
-    keep_ids)`` stores it inside the load's transaction and raises through
-    ``reader.fail(where, message)``. With ``keep_ids`` (undo snapshots only) rows
-    carry their database ids and must be restored with them.
-    """
-
-    key: str
-    dump: Callable[[Session, int, bool], Any]
-    load: Callable[[Session, int, Any, "DocReader", bool], None]
-
-
-def _sections() -> tuple[Section, ...]:
-    from models.core.sections import SECTIONS
-
-    return SECTIONS
-
-
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def dump_plan(ws: Workspace, plan_id: int, *, keep_ids: bool = False) -> dict[str, Any]:
+def dump_plan(ws: Workspace, plan_id: int, features: Sequence[Feature], *,
+              keep_ids: bool = False) -> dict[str, Any]:
     """The whole plan as JSON-ready data. ``keep_ids`` is for undo snapshots only."""
     with ws.read() as s:
         plan = s.get(Plan, plan_id)
@@ -104,7 +75,7 @@ def dump_plan(ws: Workspace, plan_id: int, *, keep_ids: bool = False) -> dict[st
                 for m in milestones
             ],
         }
-        for section in _sections():
+        for section in sections_of(features):
             value = section.dump(s, plan.id, keep_ids)
             if value is not None:
                 doc[section.key] = value
@@ -119,65 +90,11 @@ def dump_plan(ws: Workspace, plan_id: int, *, keep_ids: bool = False) -> dict[st
 
 # --------------------------------------------------------------------------- loading
 
-class DocReader:
-    """Validates a document's values; every error names the field path."""
-
-    def __init__(self, source: str):
-        self.source = source
-
-    def fail(self, where: str, message: str) -> TransferError:
-        return TransferError(f"{self.source}: {where}: {message}")
-
-    def obj(self, value: Any, where: str, keys: tuple[str, ...], required: tuple[str, ...]) -> dict:
-        if not isinstance(value, dict):
-            raise self.fail(where, "must be an object")
-        unknown = sorted(set(value) - set(keys))
-        if unknown:
-            raise self.fail(where, f"unknown field {unknown[0]!r}")
-        for key in required:
-            if key not in value:
-                raise self.fail(f"{where}.{key}", "is missing")
-        return value
-
-    def text(self, d: dict, key: str, where: str, *, required: bool = False) -> str:
-        value = d.get(key, "")
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            raise self.fail(f"{where}.{key}", "must be text")
-        if required and not value.strip():
-            raise self.fail(f"{where}.{key}", "must not be empty")
-        return value
-
-    def day(self, d: dict, key: str, where: str, *, optional: bool = False) -> date | None:
-        value = d.get(key)
-        if value is None and optional:
-            return None
-        if not isinstance(value, str):
-            raise self.fail(f"{where}.{key}", "must be a date YYYY-MM-DD")
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise self.fail(f"{where}.{key}", f"{value!r} is not a date YYYY-MM-DD") from None
-
-    def choice(self, d: dict, key: str, where: str, options: tuple[str, ...]) -> str:
-        value = d.get(key)
-        if value not in options:
-            raise self.fail(f"{where}.{key}", f"{value!r} is not one of {', '.join(options)}")
-        return value
-
-    def integer(self, d: dict, key: str, where: str) -> int:
-        value = d.get(key)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.fail(f"{where}.{key}", "must be a whole number")
-        return value
-
-
-def load_plan(ws: Workspace, doc: Any, *, source: str = "plan", rename: str | None = None,
-              keep_ids: bool = False) -> int:
+def load_plan(ws: Workspace, doc: Any, features: Sequence[Feature], *, source: str = "plan",
+              rename: str | None = None, keep_ids: bool = False) -> int:
     """Add the plan in *doc* to the workspace in one transaction; return its id."""
     r = DocReader(source)
-    sections = _sections()
+    sections = sections_of(features)
     allowed = ("format", "version", "plan", "phases", "milestones") + tuple(x.key for x in sections) \
         + (("ids",) if keep_ids else ())
     r.obj(doc, "document", allowed, ("format", "version", "plan", "phases", "milestones"))

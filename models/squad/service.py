@@ -43,8 +43,8 @@ from models.squad.metrics import (
     squad_figures,
     target_path,
 )
-from models.core.status import ChecklistItem
-from models.plan.transfer import DocReader, Section
+from models.core.feature import ChecklistItem
+from models.core.transfer import DocReader, Section
 from models.core.workspace import Workspace
 
 #: The day of the plan on which the pilot is reviewed (day 1 = the start date).
@@ -878,7 +878,6 @@ def summary_squads(ws: Workspace, plan: PlanInfo, as_of: date) -> list[dict[str,
     return [summary_of(st) for st in states] if len(states) > 1 else None
 
 
-SUMMARY_PARTS = (("squad", summary_squad), ("squads", summary_squads))
 
 
 # --------------------------------------------------------------------------- plan dump / load

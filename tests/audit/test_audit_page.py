@@ -37,6 +37,7 @@ from views.audit.dialogs import AddStallDialog, StageMapDialog
 from views.audit.page import AuditPage
 from views.audit.tables import HandoffFigureModel, StallTableModel, StatusFigureModel
 from views.common.document import WorkspaceDocument
+from tests.conftest import FEATURES
 
 UTC = timezone.utc
 TODAY = date(2026, 3, 16)
@@ -85,7 +86,7 @@ def make_page(qtbot):
     made = []
 
     def make(ws, tasks=True):
-        doc = WorkspaceDocument(ws)
+        doc = WorkspaceDocument(ws, FEATURES)
         host = QWidget()  # owns the runner; closed after the workers finished
         runner = TaskRunner(host) if tasks else None
         page = AuditPage(doc, lambda: TODAY, runner)
@@ -213,7 +214,7 @@ def test_attack_this_adds_a_milestone_and_undo_removes_it(qtbot, make_page, ws, 
 def test_redo_of_attack_keeps_later_edits_to_its_milestone_redoable(qtbot, ws, loaded):
     from views.plan.commands import EditMilestone
 
-    doc = WorkspaceDocument(ws)
+    doc = WorkspaceDocument(ws, FEATURES)
     assert doc.execute(ChooseBottleneck(doc, loaded, "Design", "IT", TODAY))
     mid = store.get_choice(ws, loaded).milestone_id
     assert doc.execute(EditMilestone(doc, mid, {"status": "in progress"}, "Edit status"))
@@ -270,7 +271,7 @@ def test_stage_map_dialog_checks_and_reorders(qtbot):
 
 
 def test_set_stage_map_refused_is_not_an_undo_step(ws, plan, qapp):
-    doc = WorkspaceDocument(ws)
+    doc = WorkspaceDocument(ws, FEATURES)
     errors = []
     doc.error.connect(errors.append)
     assert not doc.execute(SetStageMap(doc, plan, [Stage("Build", "", "active")]))
@@ -323,7 +324,7 @@ def test_track_stalls_by_hand_add_edit_delete_and_undo(qtbot, make_page, ws, pla
 
 def test_an_overlapping_stall_is_refused(ws, plan, qapp):
     store.set_stage_map(ws, plan, STAGES)
-    doc = WorkspaceDocument(ws)
+    doc = WorkspaceDocument(ws, FEATURES)
     errors = []
     doc.error.connect(errors.append)
     assert doc.execute(AddStall(doc, plan, "X", "Backlog", d(2), d(4)))
@@ -345,7 +346,7 @@ def test_track_stalls_needs_a_stage_map_first(make_page, ws, plan, monkeypatch):
 
 
 def test_import_log_command_undo_makes_the_previous_import_active_again(ws, loaded, tmp_path, qapp):
-    doc = WorkspaceDocument(ws)
+    doc = WorkspaceDocument(ws, FEATURES)
     path = tmp_path / "second.csv"
     path.write_text("item,at,to\nC,2026-03-11 00:00,Backlog\nC,2026-03-12 00:00,Brief\n", encoding="utf-8")
     rows = read_transitions(path, tz=UTC)
@@ -362,7 +363,7 @@ def test_import_log_command_undo_makes_the_previous_import_active_again(ws, load
 
 
 def test_an_import_with_unmapped_statuses_is_refused(ws, loaded, tmp_path, qapp):
-    doc = WorkspaceDocument(ws)
+    doc = WorkspaceDocument(ws, FEATURES)
     errors = []
     doc.error.connect(errors.append)
     rows = [Transition("Z", d(3), None, "Somewhere")]
@@ -481,7 +482,7 @@ def test_the_audit_page_in_the_main_window_on_the_demo(qtbot, settings, tmp_path
     from desktop.main_window import MainWindow
     from models.plan.demo import write_demo
 
-    path = write_demo(tmp_path / "demo.ninety", TODAY)
+    path = write_demo(tmp_path / "demo.ninety", FEATURES, TODAY)
     window = MainWindow(today=lambda: TODAY, settings=settings)
     qtbot.addWidget(window)
     window.show()

@@ -23,8 +23,9 @@ from models.plan.service import (
 )
 from models.core.schema import AuditImport, AuditStage, AuditTransition
 from models.plan.summary import plan_summary
-from models.plan.transfer import TransferError, dump_plan, load_plan
-from tests.conftest import TODAY
+from models.core.transfer import TransferError
+from models.plan.transfer import dump_plan, load_plan
+from tests.conftest import FEATURES, TODAY
 
 PLUS1 = timezone(timedelta(hours=1))
 MINUS5 = timezone(timedelta(hours=-5))
@@ -370,9 +371,9 @@ def test_checklist_follows_the_data(ws):
 
 def test_summary_audit_key(ws, plan_id):
     plan = get_plan(ws, plan_id)
-    assert "audit" not in plan_summary(ws, plan, TODAY)
+    assert "audit" not in plan_summary(ws, plan, TODAY, FEATURES)
     store.store_log(ws, plan_id, a_log(), source="log.csv", format="csv", settings={})
-    part = plan_summary(ws, plan, TODAY)["audit"]
+    part = plan_summary(ws, plan, TODAY, FEATURES)["audit"]
     assert part["silo_tax"] == {"days": 9.0, "share": round(9 / 17, 4)}
     assert part["flow_efficiency"] == round(5 / 17, 4)
     assert [(h["from"], h["to"], h["total_days"]) for h in part["top_handoffs"]] == [
@@ -380,7 +381,7 @@ def test_summary_audit_key(ws, plan_id):
     assert set(part["top_handoffs"][0]) == {"from", "to", "items", "total_days", "median_days", "p85_days"}
     assert part["chosen_bottleneck"] is None
     store.choose_bottleneck(ws, plan_id, "Marketing", "IT", date(2026, 1, 20))
-    part = plan_summary(ws, plan, TODAY)["audit"]
+    part = plan_summary(ws, plan, TODAY, FEATURES)["audit"]
     assert part["chosen_bottleneck"] == {"from": "Marketing", "to": "IT", "chosen_on": "2026-01-20"}
     json.dumps(part)
 
@@ -412,7 +413,7 @@ def test_demo_tells_the_story(demo_ws):
     # rework loops and reopened items are in there
     visits = {s.status: (s.items, s.visits) for s in r.statuses}
     assert visits["Design Approval"][1] > visits["Design Approval"][0]
-    summary = plan_summary(demo_ws, plan, TODAY)["audit"]
+    summary = plan_summary(demo_ws, plan, TODAY, FEATURES)["audit"]
     assert summary["chosen_bottleneck"] is None and len(summary["top_handoffs"]) == 3
     assert [i.done for i in store.audit_checklist(demo_ws, plan.id)] == [True, True, False]
 
@@ -422,7 +423,7 @@ def test_demo_tells_the_story(demo_ws):
 def test_dump_load_dump_identity_with_audit_data(demo_ws):
     plan = find_plan(demo_ws, DEMO_PLAN)
     store.choose_bottleneck(demo_ws, plan.id, "Design", "IT", TODAY)
-    first = dump_plan(demo_ws, plan.id)
+    first = dump_plan(demo_ws, plan.id, FEATURES)
     audit = first["audit"]
     assert [s["status"] for s in audit["stages"]] == [s.status for s in DEMO_STAGES]
     assert audit["log"]["columns"] == ["item", "at", "from", "to", "title", "type", "line"]
@@ -431,8 +432,8 @@ def test_dump_load_dump_identity_with_audit_data(demo_ws):
     ref = audit["choice"]["milestone"]
     assert first["milestones"][ref - 1]["title"] == "Attack the Design → IT handoff"
     text = json.dumps(first)
-    new_id = load_plan(demo_ws, json.loads(text), rename="Copy")
-    second = dump_plan(demo_ws, new_id)
+    new_id = load_plan(demo_ws, json.loads(text), FEATURES, rename="Copy")
+    second = dump_plan(demo_ws, new_id, FEATURES)
     second["plan"]["name"] = first["plan"]["name"]
     assert json.dumps(second) == text
     assert store.analyse_plan(demo_ws, new_id).to_json() == store.analyse_plan(demo_ws, plan.id).to_json()
@@ -444,16 +445,16 @@ def test_dump_load_dump_identity_with_audit_data(demo_ws):
 def test_keep_ids_snapshot_restores_the_same_ids(ws, plan_id):
     store.store_log(ws, plan_id, a_log(), source="log.csv", format="csv", settings={"k": 1})
     sid = store.add_stall(ws, plan_id, "X", "Backlog", at(0), at(1))
-    snapshot = dump_plan(ws, plan_id, keep_ids=True)
+    snapshot = dump_plan(ws, plan_id, FEATURES, keep_ids=True)
     info = store.active_import(ws, plan_id)
     from models.plan.service import delete_plan
 
     delete_plan(ws, plan_id)
     assert count(ws, AuditTransition) == 0 and count(ws, AuditStage) == 0
-    load_plan(ws, snapshot, keep_ids=True, source="undo")
+    load_plan(ws, snapshot, FEATURES, keep_ids=True, source="undo")
     assert store.active_import(ws, plan_id) == info
     assert [s.id for s in store.list_stalls(ws, plan_id)] == [sid]
-    assert dump_plan(ws, plan_id, keep_ids=True) == snapshot
+    assert dump_plan(ws, plan_id, FEATURES, keep_ids=True) == snapshot
 
 
 @pytest.mark.parametrize("change, where", [
@@ -467,10 +468,10 @@ def test_keep_ids_snapshot_restores_the_same_ids(ws, plan_id):
 def test_bad_audit_sections_load_nothing(ws, plan_id, change, where):
     store.store_log(ws, plan_id, a_log(), source="log.csv", format="csv", settings={})
     store.add_stall(ws, plan_id, "X", "Backlog", at(0), at(1))
-    doc = dump_plan(ws, plan_id)
+    doc = dump_plan(ws, plan_id, FEATURES)
     change(doc["audit"])
     with pytest.raises(TransferError, match=__import__("re").escape(where)):
-        load_plan(ws, doc, rename="Broken")
+        load_plan(ws, doc, FEATURES, rename="Broken")
     assert count(ws, AuditImport) == 1 and count(ws, AuditTransition) == 10
     with pytest.raises(PlanError, match="no plan named 'Broken'"):
         find_plan(ws, "Broken")

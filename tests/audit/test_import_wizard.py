@@ -17,6 +17,7 @@ from views.audit import importer as audit_import
 from views.audit.importer import audit_import_spec, log_facts
 from views.audit.tables import StageMapModel, StageRow, guess_kind
 from views.common.document import WorkspaceDocument
+from tests.conftest import FEATURES
 from views.common.import_wizard import (
     ImportWizard,
     PreviewModel,
@@ -44,7 +45,7 @@ SEMICOLON_LOG = (
 @pytest.fixture
 def env(qtbot, ws):
     plan_id = svc.create_plan(ws, svc.PlanDraft(name="Audit test", start=date(2026, 3, 1), timezone="UTC"))
-    doc = WorkspaceDocument(ws)
+    doc = WorkspaceDocument(ws, FEATURES)
     host = QWidget()
     qtbot.addWidget(host)
     tasks = TaskRunner(host)

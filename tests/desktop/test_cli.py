@@ -10,7 +10,7 @@ import pytest
 
 from desktop.cli import main
 from models.plan.demo import write_demo
-from tests.conftest import TODAY
+from tests.conftest import FEATURES, TODAY
 
 
 def run(capsys, *args):
@@ -21,7 +21,7 @@ def run(capsys, *args):
 
 @pytest.fixture
 def demo_file(tmp_path):
-    return write_demo(tmp_path / "demo.ninety", TODAY)
+    return write_demo(tmp_path / "demo.ninety", FEATURES, TODAY)
 
 
 def test_version(capsys):

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from models.plan import service as svc
 from models.export.pack import ExportCancelled, ExportError, list_exports, write_status_pack
-from tests.conftest import TODAY
+from tests.conftest import FEATURES, TODAY
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "@SUM(A1)", "+1", "-1", "#N/A", "\tled by a tab", "=1+1",
            "\rcarriage", "\nline"]
@@ -24,8 +24,8 @@ def roadmap_ws(demo_ws, ws):
     """The demo's plan and milestones only: no step data, so only Summary and Roadmap apply."""
     from models.plan.transfer import dump_plan, load_plan
 
-    doc = dump_plan(demo_ws, svc.find_plan(demo_ws).id)
-    load_plan(ws, {k: doc[k] for k in BASE_KEYS})
+    doc = dump_plan(demo_ws, svc.find_plan(demo_ws).id, FEATURES)
+    load_plan(ws, {k: doc[k] for k in BASE_KEYS}, FEATURES)
     return ws
 
 
@@ -33,7 +33,7 @@ def roadmap_ws(demo_ws, ws):
 def pack(roadmap_ws, tmp_path):
     plan = svc.find_plan(roadmap_ws)
     target = tmp_path / "pack.xlsx"
-    info = write_status_pack(roadmap_ws, plan, target, as_of=TODAY, label="Confidential: exec team")
+    info = write_status_pack(roadmap_ws, plan, target, FEATURES, as_of=TODAY, label="Confidential: exec team")
     return target, info, roadmap_ws, plan
 
 
@@ -99,7 +99,7 @@ def test_hostile_text_comes_back_as_the_exact_text(ws, tmp_path):
     svc.add_milestone(ws, pid, svc.MilestoneDraft(step="squad", title="bell\x07 and\x1b escape",
                                                   due=date(2026, 2, 1)))
     target = tmp_path / "hostile.xlsx"
-    write_status_pack(ws, svc.get_plan(ws, pid), target, as_of=date(2026, 2, 1))
+    write_status_pack(ws, svc.get_plan(ws, pid), target, FEATURES, as_of=date(2026, 2, 1))
     wb = load_workbook(target)
     road = wb["Roadmap"]
     titles = [road.cell(row=r, column=2) for r in range(4, 4 + len(STORED) + 1)]
@@ -120,7 +120,7 @@ def test_hostile_text_comes_back_as_the_exact_text(ws, tmp_path):
 def test_every_hostile_string_is_written_as_exact_text(tmp_path):
     from openpyxl import Workbook
 
-    from models.export.sheet import Column, PackSheet
+    from models.core.sheet import Column, PackSheet
 
     wb = Workbook(write_only=True)
     sheet = PackSheet(wb, "T", [30, 30], header="h", label="")
@@ -149,7 +149,7 @@ def test_a_failed_export_leaves_no_file(demo_ws, tmp_path, monkeypatch):
 
     monkeypatch.setattr(Workbook, "save", boom)
     with pytest.raises(ExportError, match="could not be written"):
-        write_status_pack(demo_ws, svc.find_plan(demo_ws), target, as_of=TODAY)
+        write_status_pack(demo_ws, svc.find_plan(demo_ws), target, FEATURES, as_of=TODAY)
     assert list(target.parent.iterdir()) == []
     assert list_exports(demo_ws, svc.find_plan(demo_ws).id) == []
 
@@ -165,7 +165,7 @@ def test_a_cancelled_export_leaves_no_file_and_keeps_the_old_one(demo_ws, tmp_pa
         return len(calls) > 2
 
     with pytest.raises(ExportCancelled):
-        write_status_pack(demo_ws, svc.find_plan(demo_ws), target, as_of=TODAY, is_cancelled=cancelled)
+        write_status_pack(demo_ws, svc.find_plan(demo_ws), target, FEATURES, as_of=TODAY, is_cancelled=cancelled)
     assert [p.name for p in target.parent.iterdir()] == ["pack.xlsx"]
     assert target.read_bytes() == b"last week's pack"
 
@@ -176,7 +176,7 @@ def test_a_cancelled_export_leaves_no_file_and_keeps_the_old_one(demo_ws, tmp_pa
 ])
 def test_bad_targets_get_a_clear_error(demo_ws, tmp_path, name, message):
     with pytest.raises(ExportError, match=message.replace("ends in", "ending in")):
-        write_status_pack(demo_ws, svc.find_plan(demo_ws), tmp_path / name, as_of=TODAY)
+        write_status_pack(demo_ws, svc.find_plan(demo_ws), tmp_path / name, FEATURES, as_of=TODAY)
 
 
 def test_each_export_is_recorded(pack):
@@ -192,7 +192,7 @@ def test_export_command(tmp_path, capsys):
     from desktop.cli import main
     from models.plan.demo import write_demo
 
-    demo = write_demo(tmp_path / "d.ninety", TODAY)
+    demo = write_demo(tmp_path / "d.ninety", FEATURES, TODAY)
     out = tmp_path / "pack.xlsx"
     assert main(["export", str(demo), "-o", str(out), "--as-of", "2026-03-16", "--json",
                  "--sheets", "summary,roadmap"]) == 0
@@ -208,7 +208,7 @@ def test_the_demo_pack_has_the_bottlenecks_sheet_with_native_chart_and_colour_sc
 
     target = tmp_path / "demo.xlsx"
     plan = svc.find_plan(demo_ws)
-    info = write_status_pack(demo_ws, plan, target, as_of=TODAY)
+    info = write_status_pack(demo_ws, plan, target, FEATURES, as_of=TODAY)
     assert info.sheets[:3] == ("summary", "roadmap", "bottlenecks") and info.sheets[-1] == "auditlog"
     wb = load_workbook(target)
     assert wb.sheetnames[0] == "Summary" and wb.sheetnames[-1] == "Audit log"
@@ -238,7 +238,7 @@ def test_the_demo_pack_has_squad_and_ownership_sheets(demo_ws, tmp_path):
 
     plan = svc.find_plan(demo_ws)
     target = tmp_path / "demo.xlsx"
-    write_status_pack(demo_ws, plan, target, as_of=TODAY)
+    write_status_pack(demo_ws, plan, target, FEATURES, as_of=TODAY)
     wb = load_workbook(target)
     squad = wb["Squad"]
     [sq] = list_squads(demo_ws, plan.id)
@@ -272,7 +272,7 @@ def test_the_demo_pack_has_the_low_code_sheet_and_two_summary_charts(demo_ws, tm
 
     plan = svc.find_plan(demo_ws)
     target = tmp_path / "demo.xlsx"
-    write_status_pack(demo_ws, plan, target, as_of=TODAY)
+    write_status_pack(demo_ws, plan, target, FEATURES, as_of=TODAY)
     wb = load_workbook(target)
     assert wb.sheetnames == ["Summary", "Roadmap", "Bottlenecks", "Squad", "Low-code", "Ownership", "Audit log"]
     low = wb["Low-code"]

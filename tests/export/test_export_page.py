@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.tasks import TaskRunner
 from models.plan.demo import write_demo
 from models.core.workspace import open_workspace
-from tests.conftest import TODAY
+from tests.conftest import FEATURES, TODAY
 from views.common.document import WorkspaceDocument
 from views.export.page import ExportPage
 
@@ -18,8 +18,8 @@ def page(qtbot, tmp_path, settings, monkeypatch):
     monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)  # the "pack written" box
     # a failure must fail the test, never wait on a modal box
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: None)
-    ws = open_workspace(write_demo(tmp_path / "demo.ninety", TODAY))
-    doc = WorkspaceDocument(ws)
+    ws = open_workspace(write_demo(tmp_path / "demo.ninety", FEATURES, TODAY))
+    doc = WorkspaceDocument(ws, FEATURES)
     tasks = TaskRunner()
     p = ExportPage(doc, today=lambda: TODAY, tasks=tasks, settings=settings)
     qtbot.addWidget(p)

@@ -15,7 +15,7 @@ from models.audit.readers import Cancelled, LogError
 from models.lowcode.service import RequestDraft
 from models.lowcode.importer import guess_mapping, preview_requests, read_requests
 from models.plan.service import PlanDraft, create_plan
-from tests.conftest import TODAY
+from tests.conftest import FEATURES, TODAY
 from views.common.document import WorkspaceDocument
 from views.common.import_wizard import ImportWizard
 from views.lowcode.importer import lowcode_import_spec
@@ -175,7 +175,7 @@ def test_guess_mapping_prefers_exact_names():
 @pytest.fixture
 def env(qtbot, ws):
     plan_id = create_plan(ws, PlanDraft(name="Plan", start=D("2026-02-02")))
-    doc = WorkspaceDocument(ws)
+    doc = WorkspaceDocument(ws, FEATURES)
     host = QWidget()
     qtbot.addWidget(host)
     tasks = TaskRunner(host)

@@ -11,7 +11,7 @@ from models.lowcode import service as svc
 from models.lowcode.service import RequestDraft, ToolDraft
 from models.plan.service import PlanDraft, create_plan, list_plans
 from models.plan.transfer import dump_plan
-from tests.conftest import TODAY
+from tests.conftest import FEATURES, TODAY
 from views.common.document import WorkspaceDocument
 from views.lowcode.commands import (
     AddRequest,
@@ -31,7 +31,7 @@ D = date.fromisoformat
 
 @pytest.fixture
 def demo_doc(qapp, demo_ws):
-    d = WorkspaceDocument(demo_ws)
+    d = WorkspaceDocument(demo_ws, FEATURES)
     yield d
     d.deleteLater()
 
@@ -39,7 +39,7 @@ def demo_doc(qapp, demo_ws):
 @pytest.fixture
 def doc(qapp, ws):
     create_plan(ws, PlanDraft(name="Plan", start=D("2026-02-02")))
-    d = WorkspaceDocument(ws)
+    d = WorkspaceDocument(ws, FEATURES)
     yield d
     d.deleteLater()
 
@@ -53,7 +53,7 @@ def make_page(qtbot, doc) -> LowcodePage:
 
 
 def state(doc):
-    return {p.name: dump_plan(doc.ws, p.id) for p in list_plans(doc.ws)}
+    return {p.name: dump_plan(doc.ws, p.id, FEATURES) for p in list_plans(doc.ws)}
 
 
 def round_trip(doc, command, check_after):
@@ -129,7 +129,7 @@ def test_target_edits_merge_into_one_step_and_undo_to_the_default(doc):
     assert svc.get_target_share(doc.ws, doc.plan_id) == 0.65
     doc.undo_stack.undo()
     assert svc.get_target_share(doc.ws, doc.plan_id) == 0.8
-    assert "lowcode" not in dump_plan(doc.ws, doc.plan_id)  # back to no stored target at all
+    assert "lowcode" not in dump_plan(doc.ws, doc.plan_id, FEATURES)  # back to no stored target at all
     doc.undo_stack.redo()
     assert svc.get_target_share(doc.ws, doc.plan_id) == 0.65
 
@@ -357,10 +357,10 @@ def test_read_only_disables_edits(qtbot, tmp_path):
     from models.plan.demo import write_demo
     from models.core.workspace import open_workspace
 
-    path = write_demo(tmp_path / "demo.ninety", TODAY)
+    path = write_demo(tmp_path / "demo.ninety", FEATURES, TODAY)
     ws = open_workspace(path, read_only=True)
     try:
-        d = WorkspaceDocument(ws)
+        d = WorkspaceDocument(ws, FEATURES)
         page = make_page(qtbot, d)
         assert not page.add_request_button.isEnabled() and not page.target_spin.isEnabled()
         assert not (page.request_model.flags(page.request_model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable)
@@ -374,8 +374,8 @@ def test_the_main_window_shows_the_low_code_page(qtbot, settings, tmp_path):
 
     w = MainWindow(today=lambda: TODAY, settings=settings)
     qtbot.addWidget(w)
-    assert w.open_path(write_demo(tmp_path / "demo.ninety", TODAY))
-    w.sidebar.setCurrentRow([k for k, _ in PAGES].index("lowcode"))
+    assert w.open_path(write_demo(tmp_path / "demo.ninety", FEATURES, TODAY))
+    w.sidebar.setCurrentRow([p.key for p in PAGES].index("lowcode"))
     page = w.pages["lowcode"]
     assert isinstance(page, LowcodePage)
     qtbot.waitUntil(lambda: page.request_model.rowCount() > 50)

@@ -11,8 +11,9 @@ from models.lowcode import service as svc
 from models.lowcode.service import RequestDraft, ToolDraft
 from models.plan.service import PlanDraft, PlanError, create_plan, delete_plan, find_plan, list_plans
 from models.plan.summary import plan_summary
-from models.plan.transfer import TransferError, dump_plan, load_plan
-from tests.conftest import TODAY
+from models.core.transfer import TransferError
+from models.plan.transfer import dump_plan, load_plan
+from tests.conftest import FEATURES, TODAY
 
 D = date.fromisoformat
 SUMMARY_KEYS = {"target_share", "share_cumulative", "share_last_4_weeks", "delivered", "self_serve",
@@ -199,7 +200,7 @@ def test_rolling_share_is_the_window_at_the_end_of_each_week(ws, plan_id):
 def test_summary_part_on_the_hand_ledger(ws, plan_id):
     svc.import_requests(ws, plan_id, HAND_LEDGER)
     svc.set_target_share(ws, plan_id, 0.75)
-    part = plan_summary(ws, find_plan(ws), TODAY)["lowcode"]
+    part = plan_summary(ws, find_plan(ws), TODAY, FEATURES)["lowcode"]
     assert set(part) == SUMMARY_KEYS
     assert part == {
         "target_share": 0.75, "share_cumulative": 0.6, "share_last_4_weeks": 0.666667,
@@ -212,9 +213,9 @@ def test_summary_part_on_the_hand_ledger(ws, plan_id):
 
 
 def test_summary_leaves_the_key_out_without_low_code_data(ws, plan_id):
-    assert "lowcode" not in plan_summary(ws, find_plan(ws), TODAY)
+    assert "lowcode" not in plan_summary(ws, find_plan(ws), TODAY, FEATURES)
     svc.set_target_share(ws, plan_id, 0.8)
-    part = plan_summary(ws, find_plan(ws), TODAY)["lowcode"]
+    part = plan_summary(ws, find_plan(ws), TODAY, FEATURES)["lowcode"]
     assert part["delivered"] == 0 and part["share_cumulative"] is None and part["top_reasons"] == []
 
 
@@ -224,27 +225,27 @@ def test_dump_load_dump_is_identical_and_carries_ledger_and_tools(ws, plan_id):
     svc.import_requests(ws, plan_id, HAND_LEDGER)
     svc.add_tool(ws, plan_id, ToolDraft("PageCraft", "page builder", "Sofia", 5, "adopted"))
     svc.set_target_share(ws, plan_id, 0.7)
-    doc = dump_plan(ws, plan_id)
+    doc = dump_plan(ws, plan_id, FEATURES)
     low = doc["lowcode"]
     assert low["target_share"] == 0.7 and len(low["requests"]) == 8
     assert low["requests"][3] == {"title": "D", "type": "other", "team": "", "requested": "2026-02-20",
                                   "delivered": None, "route": "developer", "tool": "", "reason": "missing component"}
     assert low["tools"] == [{"name": "PageCraft", "capability": "page builder", "owner": "Sofia", "trained": 5,
                              "status": "adopted"}]
-    new_id = load_plan(ws, doc, rename="Copy")
-    again = dump_plan(ws, new_id)
+    new_id = load_plan(ws, doc, FEATURES, rename="Copy")
+    again = dump_plan(ws, new_id, FEATURES)
     again["plan"]["name"] = "Plan"
     assert again == doc
-    assert "lowcode" not in dump_plan(ws, create_plan(ws, PlanDraft(name="Empty", start=D("2026-02-02"))))
+    assert "lowcode" not in dump_plan(ws, create_plan(ws, PlanDraft(name="Empty", start=D("2026-02-02"))), FEATURES)
 
 
 def test_keep_ids_rows_carry_their_ids(ws, plan_id):
     svc.import_requests(ws, plan_id, HAND_LEDGER[:2])
-    doc = dump_plan(ws, plan_id, keep_ids=True)
+    doc = dump_plan(ws, plan_id, FEATURES, keep_ids=True)
     ids = [r["id"] for r in doc["lowcode"]["requests"]]
     assert ids == [r.id for r in sorted(svc.list_requests(ws, plan_id), key=lambda r: r.id)]
     delete_plan(ws, plan_id)
-    load_plan(ws, doc, keep_ids=True)
+    load_plan(ws, doc, FEATURES, keep_ids=True)
     assert sorted(r.id for r in svc.list_requests(ws, plan_id)) == ids
 
 
@@ -262,11 +263,11 @@ def test_keep_ids_rows_carry_their_ids(ws, plan_id):
     ({"colour": "red"}, "lowcode: unknown field 'colour'"),
 ])
 def test_a_bad_section_stores_nothing_and_names_the_field(ws, plan_id, lowcode, message):
-    doc = dump_plan(ws, plan_id)
+    doc = dump_plan(ws, plan_id, FEATURES)
     doc["plan"]["name"] = "Loaded"
     doc["lowcode"] = lowcode
     with pytest.raises(TransferError) as exc:
-        load_plan(ws, doc, source="plan.json")
+        load_plan(ws, doc, FEATURES, source="plan.json")
     assert str(exc.value).startswith(f"plan.json: {message}")
     assert [p.name for p in list_plans(ws)] == ["Plan"]
 

@@ -16,7 +16,7 @@ from models.plan import service as svc
 from models.plan.transfer import dump_plan
 from models.plan.demo import write_demo
 from models.core.workspace import open_workspace
-from tests.conftest import TODAY
+from tests.conftest import FEATURES, TODAY
 from views.common.document import WorkspaceDocument
 from views.ownership.commands import (
     AddCapability,
@@ -42,7 +42,7 @@ def _copy_workspace(template, target):
 
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory):
-    return write_demo(tmp_path_factory.mktemp("own") / "template.ninety", TODAY)
+    return write_demo(tmp_path_factory.mktemp("own") / "template.ninety", FEATURES, TODAY)
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def demo_ws(demo_template, tmp_path):
 
 @pytest.fixture
 def doc(qapp, demo_ws):
-    d = WorkspaceDocument(demo_ws)
+    d = WorkspaceDocument(demo_ws, FEATURES)
     yield d
     d.deleteLater()
 
@@ -94,7 +94,7 @@ def wait_for_model(qtbot, page):
 
 def state(doc):
     """Everything the database holds, ids and positions included."""
-    return ([dump_plan(doc.ws, p.id, keep_ids=True) for p in svc.list_plans(doc.ws)],
+    return ([dump_plan(doc.ws, p.id, FEATURES, keep_ids=True) for p in svc.list_plans(doc.ws)],
             own.get_map(doc.ws, doc.plan_id))
 
 
@@ -398,7 +398,7 @@ def test_read_only_workspace_cannot_be_edited(qtbot, qapp, tmp_path, demo_templa
     shutil.copyfile(demo_template, path)
     ws = open_workspace(path, read_only=True)
     try:
-        d = WorkspaceDocument(ws)
+        d = WorkspaceDocument(ws, FEATURES)
         p = OwnershipPage(d, lambda: TODAY)
         qtbot.addWidget(p)
         p.show()
@@ -423,7 +423,7 @@ def test_main_window_shows_the_page_and_the_overview_check(qtbot, settings, tmp_
     qtbot.addWidget(w)
     w.show()
     assert w.open_path(path)
-    row = [k for k, _ in PAGES].index("ownership")
+    row = [p.key for p in PAGES].index("ownership")
     w.sidebar.setCurrentRow(row)
     assert isinstance(w.stack.currentWidget(), OwnershipPage)
     page = w.stack.currentWidget()

@@ -15,10 +15,11 @@ from models.ownership import service as own
 from models.plan.service import PlanDraft, PlanError, create_plan, find_plan, list_plans
 from models.core.schema import OwnershipAssignment, OwnershipCapability, OwnershipDepartment, Squad
 from models.plan.summary import plan_summary
-from models.plan.transfer import TransferError, dump_plan, load_plan
+from models.core.transfer import TransferError
+from models.plan.transfer import dump_plan, load_plan
 from models.plan.demo import write_demo
 from models.core.workspace import create_workspace, open_workspace
-from tests.conftest import TODAY
+from tests.conftest import FEATURES, TODAY
 
 
 def _copy_workspace(template, target):
@@ -29,7 +30,7 @@ def _copy_workspace(template, target):
 
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory):
-    return write_demo(tmp_path_factory.mktemp("own") / "template.ninety", TODAY)
+    return write_demo(tmp_path_factory.mktemp("own") / "template.ninety", FEATURES, TODAY)
 
 
 @pytest.fixture
@@ -298,7 +299,7 @@ def test_demo_map_has_the_mess_in_the_middle_of_house(demo_ws):
 
 def test_summary_json_reports_counts_and_findings(demo_ws):
     plan = find_plan(demo_ws)
-    data = plan_summary(demo_ws, plan, TODAY)["ownership"]
+    data = plan_summary(demo_ws, plan, TODAY, FEATURES)["ownership"]
     assert (data["capabilities"], data["departments"], data["every_capability_has_one_a"]) == (11, 7, False)
     assert [(f["capability"], f["rule"]) for f in data["findings"]] == [
         ("Inventory availability", "multiple_accountable"), ("Order orchestration", "diffuse"),
@@ -313,7 +314,7 @@ def test_summary_json_reports_counts_and_findings(demo_ws):
 
 
 def test_summary_of_a_plan_without_a_map(ws, plan_id):
-    data = plan_summary(ws, find_plan(ws), TODAY)["ownership"]
+    data = plan_summary(ws, find_plan(ws), TODAY, FEATURES)["ownership"]
     assert data == {"capabilities": 0, "departments": 0, "every_capability_has_one_a": False, "findings": []}
 
 
@@ -343,10 +344,10 @@ def test_overview_check_every_capability_has_exactly_one_a(mapped):
 
 
 def test_overview_check_without_a_map_points_to_the_page(ws, plan_id):
-    from models.core.status import plan_checklist
+    from models.plan.status import plan_checklist
 
     plan = find_plan(ws)
-    items = plan_checklist(ws, plan, [], [])
+    items = plan_checklist(ws, plan, [], [], FEATURES)
     item = next(i for i in items if i.label == "Every capability has exactly one A")
     assert not item.done and "Ownership page" in item.hint
 
@@ -355,7 +356,7 @@ def test_overview_check_without_a_map_points_to_the_page(ws, plan_id):
 
 def test_dump_load_dump_is_identical(demo_ws):
     plan = find_plan(demo_ws)
-    doc = dump_plan(demo_ws, plan.id)
+    doc = dump_plan(demo_ws, plan.id, FEATURES)
     section = doc["ownership"]
     assert [d["name"] for d in section["departments"]][:3] == ["eCommerce", "Marketing", "IT"]
     order = next(c for c in section["capabilities"] if c["name"] == "Order orchestration")
@@ -365,14 +366,14 @@ def test_dump_load_dump_is_identical(demo_ws):
                                "Finance": "A"}}
     fulfil = next(c for c in section["capabilities"] if c["name"] == "Fulfilment and delivery promise")
     assert fulfil["escalation"] == {"person": "Priya Shah"}
-    new_id = load_plan(demo_ws, json.loads(json.dumps(doc)), rename="Copy")
-    again = dump_plan(demo_ws, new_id)
+    new_id = load_plan(demo_ws, json.loads(json.dumps(doc)), FEATURES, rename="Copy")
+    again = dump_plan(demo_ws, new_id, FEATURES)
     again["plan"]["name"] = doc["plan"]["name"]
     assert again == doc
 
 
 def test_a_plan_without_a_map_has_no_ownership_key(ws, plan_id):
-    assert "ownership" not in dump_plan(ws, plan_id)
+    assert "ownership" not in dump_plan(ws, plan_id, FEATURES)
 
 
 def test_squad_escalation_is_dumped_by_name_and_found_again(mapped):
@@ -386,7 +387,7 @@ def test_squad_escalation_is_dumped_by_name_and_found_again(mapped):
     # load into a second plan that has a squad of that name (the squads section loads first)
     other = create_plan(ws, PlanDraft(name="Other", start=date(2026, 2, 2)))
     other_squad = add_squad(ws, other, "Checkout squad")
-    from models.plan.transfer import DocReader
+    from models.core.transfer import DocReader
 
     with ws.write() as s:
         own.load_section(s, other, section, DocReader("plan.json"), False)
@@ -412,11 +413,11 @@ def test_squad_escalation_is_dumped_by_name_and_found_again(mapped):
 ])
 def test_a_bad_ownership_section_names_the_field_and_stores_nothing(demo_ws, mutate, message):
     plan = find_plan(demo_ws)
-    doc = dump_plan(demo_ws, plan.id)
+    doc = dump_plan(demo_ws, plan.id, FEATURES)
     mutate(doc["ownership"])
     caps_before = row_count(demo_ws, OwnershipCapability)
     with pytest.raises(TransferError) as info:
-        load_plan(demo_ws, doc, source="plan.json", rename="Broken")
+        load_plan(demo_ws, doc, FEATURES, source="plan.json", rename="Broken")
     assert str(info.value).startswith(message)
     assert row_count(demo_ws, OwnershipCapability) == caps_before
     assert [p.name for p in list_plans(demo_ws)] == [plan.name]
@@ -427,16 +428,16 @@ def test_undo_snapshot_keeps_ids_and_positions(mapped):
     own.move_capability(ws, caps["Returns"], -1)
     own.set_cells(ws, plan_id, {(caps["Returns"], depts["IT"]): "A"})
     before = own.get_map(ws, plan_id)
-    snapshot = dump_plan(ws, plan_id, keep_ids=True)
+    snapshot = dump_plan(ws, plan_id, FEATURES, keep_ids=True)
     from models.plan.service import delete_plan
 
     delete_plan(ws, plan_id)
     assert row_count(ws, OwnershipCapability) == 0
-    load_plan(ws, snapshot, keep_ids=True, source="undo")
+    load_plan(ws, snapshot, FEATURES, keep_ids=True, source="undo")
     assert own.get_map(ws, plan_id) == before
 
 
 def test_models_ownership_does_not_import_qt():
-    code = ("import sys, models.ownership.service, models.core.sections; "
+    code = ("import sys, models.ownership.feature, desktop.features; "
             "sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.main_window import PAGES, MainWindow, default_workspace
 from models.plan import service as svc
 from models.plan.demo import write_demo
-from tests.conftest import TODAY
+from tests.conftest import FEATURES, TODAY
 from views.plan.milestone_table import COLUMN_INDEX, MilestoneTableModel
 
 
 @pytest.fixture
 def demo_file(tmp_path):
-    return write_demo(tmp_path / "demo.ninety", TODAY)
+    return write_demo(tmp_path / "demo.ninety", FEATURES, TODAY)
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_overview_shows_day_rag_and_reason(window, qtbot):
 
 
 def test_window_reaches_every_page(window):
-    for row, (key, label) in enumerate(PAGES):
+    for row, (key, label, _widget) in enumerate(PAGES):
         window.sidebar.setCurrentRow(row)
         assert window.stack.currentWidget() is window.pages[key]
         assert window.sidebar.item(row).text() == label
@@ -191,7 +191,7 @@ def test_new_plan_wizard_builds_the_draft(qtbot):
 
 
 def test_checklist_escapes_user_text(qtbot):
-    from models.core.status import ChecklistItem
+    from models.core.feature import ChecklistItem
     from views.common.checklist import ChecklistWidget
 
     w = ChecklistWidget("Steps")

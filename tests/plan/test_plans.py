@@ -8,10 +8,11 @@ import pytest
 
 from models.plan import service as svc
 from models.plan.service import MilestoneDraft, MilestoneInfo, PlanDraft, PlanError
-from models.core.status import overview_checklist, rag_status
+from models.plan.status import overview_checklist, rag_status
 from models.plan.summary import plan_summary
-from models.plan.transfer import TransferError, dump_plan, load_plan
-from tests.conftest import TODAY
+from models.core.transfer import TransferError
+from models.plan.transfer import dump_plan, load_plan
+from tests.conftest import FEATURES, TODAY
 
 D = date(2026, 1, 10)
 
@@ -156,7 +157,7 @@ def test_overview_checklist_is_ticked_from_the_data(ws):
 
 def test_summary_of_the_demo_plan_on_a_known_day(demo_ws):
     plan = svc.find_plan(demo_ws)
-    data = plan_summary(demo_ws, plan, TODAY)
+    data = plan_summary(demo_ws, plan, TODAY, FEATURES)
     assert data["plan"] == "Digital Flagship 90-day transformation"
     assert data["start"] == "2026-02-02" and data["end"] == "2026-05-02"
     assert (data["day"], data["days_left"]) == (43, 47)
@@ -175,9 +176,9 @@ def test_summary_of_the_demo_plan_on_a_known_day(demo_ws):
 
 def test_summary_before_the_start_and_after_the_end(demo_ws):
     plan = svc.find_plan(demo_ws)
-    early = plan_summary(demo_ws, plan, plan.start - timedelta(days=3))
+    early = plan_summary(demo_ws, plan, plan.start - timedelta(days=3), FEATURES)
     assert (early["day"], early["days_left"]) == (-2, 92)
-    late = plan_summary(demo_ws, plan, plan.end + timedelta(days=10))
+    late = plan_summary(demo_ws, plan, plan.end + timedelta(days=10), FEATURES)
     assert (late["day"], late["days_left"]) == (100, 0)  # end is day 90
 
 
@@ -195,10 +196,10 @@ def test_find_plan_needs_a_name_when_there_are_several(demo_ws):
 def test_dump_load_dump_is_identical(demo_ws, tmp_path):
     from models.core.workspace import create_workspace
 
-    first = dump_plan(demo_ws, svc.find_plan(demo_ws).id)
+    first = dump_plan(demo_ws, svc.find_plan(demo_ws).id, FEATURES)
     with create_workspace(tmp_path / "other.ninety") as other:
-        pid = load_plan(other, json.loads(json.dumps(first)))
-        second = dump_plan(other, pid)
+        pid = load_plan(other, json.loads(json.dumps(first)), FEATURES)
+        second = dump_plan(other, pid, FEATURES)
     assert json.dumps(first, sort_keys=False) == json.dumps(second, sort_keys=False)
     deps = [m for m in first["milestones"] if m["depends_on"]]
     assert len(deps) == 2  # dependencies survive as refs
@@ -213,9 +214,9 @@ def test_dump_load_dump_is_identical(demo_ws, tmp_path):
     (lambda d: d.__setitem__("version", 7), "version"),
 ])
 def test_a_bad_document_names_the_field_and_stores_nothing(demo_ws, ws, mutate, where):
-    doc = dump_plan(demo_ws, svc.find_plan(demo_ws).id)
+    doc = dump_plan(demo_ws, svc.find_plan(demo_ws).id, FEATURES)
     mutate(doc)
     with pytest.raises(TransferError) as info:
-        load_plan(ws, doc, source="plan.json")
+        load_plan(ws, doc, FEATURES, source="plan.json")
     assert f"plan.json: {where}" in str(info.value)
     assert svc.list_plans(ws) == []

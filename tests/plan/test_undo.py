@@ -18,17 +18,18 @@ from views.plan.commands import (
     SetBaseline,
 )
 from views.common.document import WorkspaceDocument
+from tests.conftest import FEATURES
 
 
 @pytest.fixture
 def doc(qapp, demo_ws):
-    d = WorkspaceDocument(demo_ws)
+    d = WorkspaceDocument(demo_ws, FEATURES)
     yield d
     d.deleteLater()
 
 
 def state(doc):
-    return {p.name: dump_plan(doc.ws, p.id) for p in svc.list_plans(doc.ws)}
+    return {p.name: dump_plan(doc.ws, p.id, FEATURES) for p in svc.list_plans(doc.ws)}
 
 
 def by_title(doc, title):

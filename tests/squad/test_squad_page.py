@@ -14,9 +14,9 @@ from models.plan.demo import write_demo
 from models.squad.service import AutonomyItem, ChangeDraft, CheckInDraft, MemberDraft
 from models.plan.transfer import dump_plan
 from models.core.workspace import open_workspace
-from tests.conftest import TODAY
+from tests.conftest import FEATURES, TODAY
 from views.common.document import WorkspaceDocument
-from desktop.pages import page_factories
+from desktop.features import PAGES
 from views.squad.commands import (
     AddSquadRow,
     CreateSquad,
@@ -36,7 +36,7 @@ ACCEPTED = QDialog.DialogCode.Accepted
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory):
     """The demo written once per module; each test opens its own copy (a closed file, no WAL)."""
-    return write_demo(tmp_path_factory.mktemp("squad") / "demo.ninety", TODAY)
+    return write_demo(tmp_path_factory.mktemp("squad") / "demo.ninety", FEATURES, TODAY)
 
 
 @pytest.fixture
@@ -50,14 +50,14 @@ def demo_ws(demo_template, tmp_path):
 
 @pytest.fixture
 def doc(qapp, demo_ws):
-    d = WorkspaceDocument(demo_ws)
+    d = WorkspaceDocument(demo_ws, FEATURES)
     yield d
     d.deleteLater()
 
 
 @pytest.fixture
 def page(qtbot, doc):
-    p = page_factories()["squad"](doc, lambda: TODAY, None)
+    p = next(e for e in PAGES if e.key == "squad").factory()(doc, lambda: TODAY, None)
     qtbot.addWidget(p)
     p.resize(1110, 740)
     p.show()
@@ -74,7 +74,7 @@ def squad_id(doc):
 
 
 def state(doc):
-    return {p.name: dump_plan(doc.ws, p.id) for p in list_plans(doc.ws)}
+    return {p.name: dump_plan(doc.ws, p.id, FEATURES) for p in list_plans(doc.ws)}
 
 
 def round_trip(doc, command, check_after):
@@ -150,7 +150,7 @@ def test_user_text_is_plain_text(page, doc):
 
 def test_set_up_the_squad_on_a_plan_without_one(qtbot, ws):
     create_plan(ws, PlanDraft(name="Fresh", start=date(2026, 3, 2), revenue_architect="Kim"))
-    d = WorkspaceDocument(ws)
+    d = WorkspaceDocument(ws, FEATURES)
     p = SquadPage(d, lambda: TODAY)
     qtbot.addWidget(p)
     p.show()
@@ -317,9 +317,9 @@ def test_read_only_workspace_disables_editing(qtbot, tmp_path):
     from models.plan.demo import write_demo
     from models.core.workspace import open_workspace
 
-    path = write_demo(tmp_path / "ro.ninety", TODAY)
+    path = write_demo(tmp_path / "ro.ninety", FEATURES, TODAY)
     ws = open_workspace(path, read_only=True)
-    d = WorkspaceDocument(ws)
+    d = WorkspaceDocument(ws, FEATURES)
     p = SquadPage(d, lambda: TODAY)
     qtbot.addWidget(p)
     p.refresh()
@@ -366,7 +366,7 @@ def test_undo_create_squad(qtapp_doc_fresh):
 @pytest.fixture
 def qtapp_doc_fresh(qapp, ws):
     create_plan(ws, PlanDraft(name="Fresh", start=date(2026, 3, 2)))
-    d = WorkspaceDocument(ws)
+    d = WorkspaceDocument(ws, FEATURES)
     yield d
     d.deleteLater()
 

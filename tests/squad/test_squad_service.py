@@ -13,9 +13,10 @@ from models.plan.demo import write_demo
 from models.plan.service import PlanDraft, PlanError, create_plan, find_plan, list_plans
 from models.squad.service import AutonomyItem, ChangeDraft, CheckInDraft, MemberDraft, SquadDraft
 from models.plan.summary import plan_summary
-from models.plan.transfer import TransferError, dump_plan, load_plan
+from models.core.transfer import TransferError
+from models.plan.transfer import dump_plan, load_plan
 from models.core.workspace import create_workspace, open_workspace
-from tests.conftest import TODAY
+from tests.conftest import FEATURES, TODAY
 
 START = date(2026, 3, 1)
 
@@ -23,7 +24,7 @@ START = date(2026, 3, 1)
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory):
     """The demo written once per module; each test opens its own copy (a closed file, no WAL)."""
-    return write_demo(tmp_path_factory.mktemp("squad") / "demo.ninety", TODAY)
+    return write_demo(tmp_path_factory.mktemp("squad") / "demo.ninety", FEATURES, TODAY)
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def squad_with(ws, plan, **metric):
 
 
 def summary(ws, plan, as_of=TODAY):
-    return plan_summary(ws, plan, as_of)
+    return plan_summary(ws, plan, as_of, FEATURES)
 
 
 def counts(ws, squad_id):
@@ -101,7 +102,7 @@ def test_summary_of_a_squad_without_a_metric_has_nulls_but_roles(ws, plan):
 def test_no_squad_leaves_the_keys_out(ws, plan):
     data = summary(ws, plan)
     assert "squad" not in data and "squads" not in data
-    assert "squads" not in dump_plan(ws, plan.id)
+    assert "squads" not in dump_plan(ws, plan.id, FEATURES)
 
 
 # --------------------------------------------------------------------------- definitions, by hand
@@ -327,11 +328,11 @@ def test_delete_and_restore_a_squad_keeps_ids(ws, plan):
     sid = squad_with(ws, plan, baseline=2.0, baseline_date=START, target=2.3)
     mid = svc.add_member(ws, sid, MemberDraft("Ana", "Product Lead"))
     cid = svc.add_checkin(ws, sid, CheckInDraft(date(2026, 3, 8), 2.1))
-    before = dump_plan(ws, plan.id, keep_ids=True)
+    before = dump_plan(ws, plan.id, FEATURES, keep_ids=True)
     snap = svc.delete_squad(ws, sid)
     assert svc.list_squads(ws, plan.id) == []
     svc.restore_squad(ws, snap)
-    assert dump_plan(ws, plan.id, keep_ids=True) == before
+    assert dump_plan(ws, plan.id, FEATURES, keep_ids=True) == before
     assert svc.get_row(ws, "member", mid).name == "Ana"
     assert svc.get_row(ws, "checkin", cid).value == 2.1
 
@@ -360,7 +361,7 @@ def test_checklist_cadence_wants_a_check_in_in_each_of_the_last_two_weeks(ws, pl
 
 def test_demo_squad_and_its_summary(demo_ws):
     plan = find_plan(demo_ws)
-    data = plan_summary(demo_ws, plan, TODAY)
+    data = plan_summary(demo_ws, plan, TODAY, FEATURES)
     s = data["squad"]
     assert "squads" not in data
     assert (s["name"], s["metric"], s["unit"], s["direction"]) == (
@@ -390,7 +391,7 @@ def test_demo_squad_and_its_summary(demo_ws):
 def test_several_squads_are_listed_under_squads(demo_ws):
     plan = find_plan(demo_ws)
     svc.create_squad(demo_ws, plan.id, SquadDraft(name="Retention squad"))
-    data = plan_summary(demo_ws, plan, TODAY)
+    data = plan_summary(demo_ws, plan, TODAY, FEATURES)
     assert data["squad"]["name"] == "Increase mobile conversion by 15 %"
     assert [s["name"] for s in data["squads"]] == ["Increase mobile conversion by 15 %", "Retention squad"]
 
@@ -399,23 +400,23 @@ def test_several_squads_are_listed_under_squads(demo_ws):
 
 def test_dump_load_dump_is_identical(demo_ws):
     plan = find_plan(demo_ws)
-    first = dump_plan(demo_ws, plan.id)
+    first = dump_plan(demo_ws, plan.id, FEATURES)
     squad = first["squads"][0]
     assert set(squad) == set(svc.SQUAD_KEYS) and "id" not in squad
     assert len(squad["checkins"]) == 4 and len(squad["changes"]) == 8 and len(squad["members"]) == 5
     assert squad["autonomy"][3] == {"decision": "Ship to production without the IT release train",
                                     "granted": False}
-    new_id = load_plan(demo_ws, first, rename="Copy")
-    second = dump_plan(demo_ws, new_id)
+    new_id = load_plan(demo_ws, first, FEATURES, rename="Copy")
+    second = dump_plan(demo_ws, new_id, FEATURES)
     second["plan"]["name"] = first["plan"]["name"]
     assert second == first
-    assert plan_summary(demo_ws, find_plan(demo_ws, "Copy"), TODAY)["squad"]["forecast"] == pytest.approx(
+    assert plan_summary(demo_ws, find_plan(demo_ws, "Copy"), TODAY, FEATURES)["squad"]["forecast"] == pytest.approx(
         2.269857, abs=1e-6)
 
 
 def test_keep_ids_carries_ids_for_undo(demo_ws):
     plan = find_plan(demo_ws)
-    doc = dump_plan(demo_ws, plan.id, keep_ids=True)
+    doc = dump_plan(demo_ws, plan.id, FEATURES, keep_ids=True)
     squad = doc["squads"][0]
     assert isinstance(squad["id"], int)
     assert all(isinstance(r["id"], int) for key in ("autonomy", "members", "checkins", "changes")
@@ -423,7 +424,7 @@ def test_keep_ids_carries_ids_for_undo(demo_ws):
 
 
 def bad_doc(demo_ws, path, value):
-    doc = dump_plan(demo_ws, find_plan(demo_ws).id)
+    doc = dump_plan(demo_ws, find_plan(demo_ws).id, FEATURES)
     if value == "copy of squads[0]":
         value = dict(doc["squads"][0])
     target = doc
@@ -452,6 +453,6 @@ def bad_doc(demo_ws, path, value):
 def test_a_bad_document_names_the_field_and_stores_nothing(demo_ws, path, value, message):
     doc = bad_doc(demo_ws, path, value)
     with pytest.raises(TransferError) as err:
-        load_plan(demo_ws, doc, source="plan.json")
+        load_plan(demo_ws, doc, FEATURES, source="plan.json")
     assert str(err.value).startswith("plan.json: ") and message in str(err.value)
     assert [p.name for p in list_plans(demo_ws)] == ["Digital Flagship 90-day transformation"]

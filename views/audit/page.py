@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from models.audit import store
 from models.audit.analysis import AuditResult, HandoffFigure, Stage
 from models.plan.service import list_milestones, list_phases
-from models.core.status import ChecklistItem
+from models.core.feature import ChecklistItem
 from views.audit.charts import CHARTS, AuditChart, prewarm
 from views.audit.commands import AddStall, ChooseBottleneck, DeleteStall, EditStall, SetStageMap
 from views.audit.dialogs import AddStallDialog, StageMapDialog

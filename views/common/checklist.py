@@ -7,7 +7,7 @@ from typing import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
-from models.core.status import ChecklistItem
+from models.core.feature import ChecklistItem
 
 
 class ChecklistWidget(QFrame):

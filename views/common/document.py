@@ -7,9 +7,12 @@ emitted once so every page decides whether to redraw.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from models.core.feature import Feature
 from models.plan.service import PlanError, PlanInfo, list_plans
 from models.core.workspace import Workspace, WorkspaceError
 
@@ -51,9 +54,11 @@ class WorkspaceDocument(QObject):
     planChanged = Signal()
     error = Signal(str)
 
-    def __init__(self, ws: Workspace, parent: QObject | None = None):
+    def __init__(self, ws: Workspace, features: Sequence[Feature], parent: QObject | None = None):
         super().__init__(parent)
         self.ws = ws
+        #: the app's features, for what loops over them (dump, summary, checklist, pack)
+        self.features = tuple(features)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.indexChanged.connect(self._after_stack_move)
         self._plan_id: int | None = None

@@ -115,7 +115,7 @@ class ExportPage(QWidget):
         if plan is None:
             self.history.setRowCount(0)
             return
-        for key, title in available_sheets(self.doc.ws, plan, self._as_of()):
+        for key, title in available_sheets(self.doc.ws, plan, self._as_of(), self.doc.features):
             check = QCheckBox(title)
             check.setChecked(True)
             self.sheet_layout.addWidget(check)
@@ -171,7 +171,7 @@ class ExportPage(QWidget):
         self.status.setText(f"Writing {target.name}…")
 
         def work(progress):
-            return write_status_pack(ws, plan, target, as_of=as_of, sheets=sheets, label=label,
+            return write_status_pack(ws, plan, target, self.doc.features, as_of=as_of, sheets=sheets, label=label,
                                      progress=progress.report, is_cancelled=lambda: progress.cancelled)
 
         self.tasks.run("Writing the status pack…", work, on_done=self._done, on_error=self._failed,

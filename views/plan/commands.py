@@ -20,11 +20,11 @@ class CreatePlan(ServiceCommand):
         self.doc.set_plan(self.plan_id)
 
     def reapply(self) -> None:
-        load_plan(self.ws, self.snapshot, keep_ids=True, source="undo")
+        load_plan(self.ws, self.snapshot, self.doc.features, keep_ids=True, source="undo")
         self.doc.set_plan(self.plan_id)
 
     def revert(self) -> None:
-        self.snapshot = dump_plan(self.ws, self.plan_id, keep_ids=True)
+        self.snapshot = dump_plan(self.ws, self.plan_id, self.doc.features, keep_ids=True)
         svc.delete_plan(self.ws, self.plan_id)
 
 
@@ -35,11 +35,11 @@ class DeletePlan(ServiceCommand):
         self.snapshot: dict | None = None
 
     def apply(self) -> None:
-        self.snapshot = dump_plan(self.ws, self.plan_id, keep_ids=True)
+        self.snapshot = dump_plan(self.ws, self.plan_id, self.doc.features, keep_ids=True)
         svc.delete_plan(self.ws, self.plan_id)
 
     def revert(self) -> None:
-        load_plan(self.ws, self.snapshot, keep_ids=True, source="undo")
+        load_plan(self.ws, self.snapshot, self.doc.features, keep_ids=True, source="undo")
         self.doc.set_plan(self.plan_id)
 
 

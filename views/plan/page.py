@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from models.plan.service import MilestoneDraft, list_milestones, list_phases, plan_day
 from models.core.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS
-from models.core.status import plan_checklist, rag_status
+from models.plan.status import plan_checklist, rag_status
 from views.common.checklist import ChecklistWidget
 from views.plan.commands import AddMilestone, DeleteMilestone, EditMilestone, SetBaseline
 from views.common.document import WorkspaceDocument
@@ -84,7 +84,7 @@ class OverviewPage(QWidget):
     #: Emitted once the timeline has been drawn with the plan's data.
     ready = Signal()
 
-    def __init__(self, doc: WorkspaceDocument, today: Callable[[], date] = date.today, parent=None):
+    def __init__(self, doc: WorkspaceDocument, today: Callable[[], date] = date.today, tasks=None, parent=None):
         super().__init__(parent)
         self.doc = doc
         self._today = today
@@ -259,7 +259,7 @@ class OverviewPage(QWidget):
         self.rag_badge.setToolTip("Red: a blocked milestone is overdue, or more than 20 % of milestones due so far "
                                   "are overdue. Amber: any milestone overdue or blocked. Green: otherwise.")
         self.rag_reason.setText(rag.reason)
-        self.checklist.set_items(plan_checklist(self.doc.ws, plan, phases, milestones))
+        self.checklist.set_items(plan_checklist(self.doc.ws, plan, phases, milestones, self.doc.features))
         self.model.set_rows(milestones, as_of, editable=not self.doc.read_only)
         self.timeline.set_data(plan, phases, milestones, as_of)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Sequence
 
-from models.export.cells import clean_text, excel_value, is_risky
+from models.core.cells import clean_text, excel_value, is_risky
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -98,7 +98,7 @@ class PackSheet:
 
     def append_plain(self, values: Sequence[Any]) -> int:
         """Fast path for large tables: only risky strings get a cell object."""
-        from models.export.cells import safe_row
+        from models.core.cells import safe_row
 
         self.ws.append(safe_row(self.ws, values))
         self.row_no += 1

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
 
+from models.core.feature import ChecklistItem, Feature
 from models.plan.service import MilestoneInfo, PhaseInfo, PlanInfo
 from models.core.schema import STEP_NAMES, STEPS
 
@@ -23,13 +24,6 @@ RED_SHARE = 0.20
 class Rag:
     colour: str  # "red" | "amber" | "green"
     reason: str
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    label: str
-    done: bool
-    hint: str = ""
 
 
 def _titles(ms: Sequence[MilestoneInfo], limit: int = 2) -> str:
@@ -75,11 +69,10 @@ def overview_checklist(plan: PlanInfo, phases: Sequence[PhaseInfo],
 
 
 def plan_checklist(ws, plan: PlanInfo, phases: Sequence[PhaseInfo],
-                   milestones: Sequence[MilestoneInfo]) -> list[ChecklistItem]:
+                   milestones: Sequence[MilestoneInfo], features: Sequence[Feature]) -> list[ChecklistItem]:
     """The Overview checklist: the plan's own items plus those the features add."""
-    from models.core.sections import overview_checks
-
     items = overview_checklist(plan, phases, milestones)
-    for check in overview_checks():
-        items.extend(check(ws, plan.id))
+    for feature in features:
+        for check in feature.overview_checks:
+            items.extend(check(ws, plan.id))
     return items
