@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/ninety gui --demo
 
-## Create the environment and run the whole suite headless.
+## Create the environment, check the import contracts (pyproject.toml), run the whole suite headless.
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 ## Write a fresh demo workspace to ./demo.ninety
