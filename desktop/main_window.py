@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.paths import APP_NAME, resource_path
 from desktop.features import FEATURES, PAGES
+from models.core.changes import Change
 from desktop.tasks import TaskRunner
 from models.plan.service import list_phases
 from models.core.workspace import (
@@ -234,7 +235,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_actions()
         self.sidebar.setCurrentRow(0)
-        self.doc.changed.emit()
         self.workspaceOpened.emit()
 
     def _build_pages(self) -> None:
@@ -341,8 +341,9 @@ class MainWindow(QMainWindow):
             self.doc.execute(DeletePlan(self.doc, plan.id, plan.name))
 
     # ----------------------------------------------------------------- misc
-    def _on_changed(self) -> None:
-        self._refresh_plan_picker()
+    def _on_changed(self, change: Change) -> None:
+        if change.plans:
+            self._refresh_plan_picker()
         self._update_actions()
         if self.doc is not None and not self.doc.read_only:
             self.statusBar().showMessage("All changes saved", 3000)

@@ -23,6 +23,7 @@ Storage rules:
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -593,16 +594,48 @@ def analyse_plan(ws: Workspace, plan_id: int, as_of: datetime | None = None) -> 
     with ws.read() as s:
         plan = _plan(s, plan_id)
         tz = _zone(plan.timezone)
-        transitions = _load(s, plan_id)
         stages = _stage_map(s, plan_id)
+        log = _active_import(s, plan_id)
+        # Imported rows never change in place, so the import's id and size stand for the log.
+        key = (str(ws.path), plan_id, plan.timezone, as_of, repr(sorted(stages.items())),
+               (log.id, log.row_count, log.imported_at) if log is not None else None,
+               tuple(_stalls(s, plan_id)))
+        cached = _ANALYSES.get(key)
+        if cached is not None:
+            return cached
+        transitions = _load(s, plan_id)
     if not transitions:
         return None
     if as_of is not None:
         as_of = _aware(as_of, tz)
     try:
-        return analyse(transitions, analysis_stages(stages), as_of)
+        result = analyse(transitions, analysis_stages(stages), as_of)
     except UnknownStatusError as exc:
         raise AuditError(f"{exc}; map them in the stage map first") from None
+    _ANALYSES.put(key, result)
+    return result
+
+
+class _Recent:
+    """The last few analyses: the whole-log figures are computed once per log change,
+    however many pages and the pack ask for them."""
+
+    def __init__(self, size: int):
+        self.size, self._items, self._lock = size, {}, threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.pop(next(iter(self._items)))
+
+
+_ANALYSES = _Recent(4)
 
 
 # --------------------------------------------------------------------------- bottleneck choice

@@ -9,7 +9,7 @@ recorded in the workspace.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -17,8 +17,8 @@ from typing import Any, Callable, Sequence
 from models.core.feature import Feature
 from models.core.files import atomic_file
 from models.core.pack import PackContext, SheetSpec
-from models.plan.service import PlanError, PlanInfo, list_milestones, list_phases
-from models.core.schema import STEP_NAMES, ExportRecord
+from models.plan.service import PlanError, PlanInfo, list_milestones
+from models.core.schema import ExportRecord
 from models.plan.status import rag_status
 from models.plan.summary import plan_summary
 from models.core.workspace import Workspace

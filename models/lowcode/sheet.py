@@ -1,10 +1,9 @@
 """The Low-code sheet of the status pack: share against target, the reasons Pareto, requests and tools."""
 from __future__ import annotations
 
-from datetime import date, timedelta  # noqa: F401
 
 from models.core.pack import SheetSpec
-from models.core.sheet import DATE_FORMAT, PERCENT_FORMAT, Column, PackSheet, col_letter  # noqa: F401
+from models.core.sheet import DATE_FORMAT, PERCENT_FORMAT, Column, PackSheet
 
 def lowcode_state(ctx):
     if "lowcode_state" not in ctx.refs:

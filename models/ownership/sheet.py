@@ -1,10 +1,9 @@
 """The Ownership sheet of the status pack: the coloured RACI grid and its findings."""
 from __future__ import annotations
 
-from datetime import date, timedelta  # noqa: F401
 
 from models.core.pack import SheetSpec
-from models.core.sheet import DATE_FORMAT, PERCENT_FORMAT, Column, PackSheet, col_letter  # noqa: F401
+from models.core.sheet import PackSheet
 
 LETTER_FILL = {"A": "1F3A93", "R": "5B7DB1", "C": "D6E0F0", "I": "EEEEEE"}
 

@@ -27,7 +27,7 @@ from typing import Any, Sequence
 from sqlalchemy import select
 
 from models.core.feature import Feature, sections_of
-from models.core.transfer import DocReader, Section, TransferError
+from models.core.transfer import DocReader, TransferError
 from models.core.schema import MILESTONE_STATUSES, STEPS, Milestone, Phase, Plan
 from models.core.workspace import Workspace
 

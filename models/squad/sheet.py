@@ -1,10 +1,9 @@
 """The Squad sheet of the status pack: charter, figures, tables and the metric chart."""
 from __future__ import annotations
 
-from datetime import date, timedelta  # noqa: F401
 
 from models.core.pack import SheetSpec
-from models.core.sheet import DATE_FORMAT, PERCENT_FORMAT, Column, PackSheet, col_letter  # noqa: F401
+from models.core.sheet import DATE_FORMAT, PERCENT_FORMAT, Column, PackSheet
 
 def squad_states(ctx):
     if "squad_states" not in ctx.refs:

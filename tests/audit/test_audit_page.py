@@ -489,6 +489,8 @@ def test_the_audit_page_in_the_main_window_on_the_demo(qtbot, settings, tmp_path
     assert window.open_path(path)
     page = window.pages["audit"]
     assert isinstance(page, AuditPage)
+    assert page.snapshot is None  # hidden pages wait until they are shown
+    window.sidebar.setCurrentRow(list(window.pages).index("audit"))
     qtbot.waitUntil(lambda: page.snapshot is not None and not page.loading, timeout=10000)
     window.sidebar.setCurrentRow(1)
     r = page.snapshot.result

@@ -23,7 +23,8 @@ def page(qtbot, tmp_path, settings, monkeypatch):
     tasks = TaskRunner()
     p = ExportPage(doc, today=lambda: TODAY, tasks=tasks, settings=settings)
     qtbot.addWidget(p)
-    p.refresh()
+    with qtbot.waitSignal(p.sheetsShown, timeout=20000):  # read on the database executor
+        p.refresh()
     yield p
     tasks.wait()
     ws.close()

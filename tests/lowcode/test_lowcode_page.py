@@ -48,6 +48,7 @@ def make_page(qtbot, doc) -> LowcodePage:
     page = LowcodePage(doc, lambda: TODAY)
     qtbot.addWidget(page)
     page.resize(1100, 700)
+    page.show()  # pages redraw on a change only while shown
     page.refresh()
     return page
 
@@ -374,6 +375,7 @@ def test_the_main_window_shows_the_low_code_page(qtbot, settings, tmp_path):
 
     w = MainWindow(today=lambda: TODAY, settings=settings)
     qtbot.addWidget(w)
+    w.show()
     assert w.open_path(write_demo(tmp_path / "demo.ninety", FEATURES, TODAY))
     w.sidebar.setCurrentRow([p.key for p in PAGES].index("lowcode"))
     page = w.pages["lowcode"]

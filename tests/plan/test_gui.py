@@ -52,14 +52,14 @@ def test_overview_shows_day_rag_and_reason(window, qtbot):
     assert ov.timeline.figure is not None and ov.timeline.figure.axes
 
 
-def test_window_reaches_every_page(window):
+def test_window_reaches_every_page(window, qtbot):
     for row, (key, label, _widget) in enumerate(PAGES):
         window.sidebar.setCurrentRow(row)
         assert window.stack.currentWidget() is window.pages[key]
         assert window.sidebar.item(row).text() == label
     window.sidebar.setCurrentRow(1)
     assert "Audit bottlenecks" in window.pages["audit"].findChild(type(window.overview.plan_title), "pageTitle").text()
-    assert "5 of 5 milestones done" in window.pages["audit"].phase_label.text()
+    qtbot.waitUntil(lambda: "5 of 5 milestones done" in window.pages["audit"].phase_label.text())
 
 
 def test_editing_a_cell_stores_it_and_undo_restores_it(window, demo_file):
@@ -132,6 +132,7 @@ def test_a_second_instance_is_offered_read_only(window, qtbot, settings, demo_fi
     monkeypatch.setattr(QMessageBox, "question", fake_question)
     second = MainWindow(today=lambda: TODAY, settings=settings)
     qtbot.addWidget(second)
+    second.show()
     assert second.open_path(demo_file)
     assert "is open in" in asked[0] and "process" in asked[0]
     assert second.doc.read_only and "read-only" in second.windowTitle()

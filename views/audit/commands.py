@@ -153,6 +153,8 @@ class DeleteStall(ServiceCommand):
 
 
 class ChooseBottleneck(ServiceCommand):
+    features = ("audit", "plan")  # it also adds a Step-1 milestone
+
     """"Attack this": record the handoff and add its Step-1 milestone.
 
     Redo restores the same milestone (same id, so later edits to it can be

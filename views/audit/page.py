@@ -14,7 +14,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +48,7 @@ from views.audit.tables import (
     StatusFigureModel,
 )
 from views.common.checklist import ChecklistWidget
+from views.common.refresh import ScopedRefresh
 from views.common.document import WorkspaceDocument
 
 EMPTY_TEXT = (
@@ -313,10 +314,7 @@ class AuditPage(QWidget):
         layout.addWidget(self.figures_row)
         layout.addWidget(self.tabs, 1)
 
-        doc.changed.connect(self.schedule_refresh)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self.refresher = ScopedRefresh(self, doc, ("audit", "plan"), self.refresh)  # it shows Step 1's milestones
         self._show(None)
 
     def _table(self, proxy, widths=None) -> QTableView:
@@ -351,7 +349,7 @@ class AuditPage(QWidget):
 
     # ----------------------------------------------------------------- loading
     def schedule_refresh(self) -> None:
-        self._refresh_timer.start(0)
+        self.refresher.schedule()
 
     @property
     def loading(self) -> bool:

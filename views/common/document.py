@@ -12,6 +12,7 @@ from typing import Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from models.core.changes import EVERYTHING, Change
 from models.core.feature import Feature
 from models.plan.service import PlanError, PlanInfo, list_plans
 from models.core.workspace import Workspace, WorkspaceError
@@ -22,13 +23,26 @@ class ServiceCommand(QUndoCommand):
 
     ``apply`` runs before the command enters the stack, so a refused edit
     (a ``PlanError``) never becomes an undo step.
+
+    ``features`` says whose data the command changes; by default the feature whose
+    room it lives in (``views.squad.commands`` -> ``"squad"``).
     """
+
+    features: tuple[str, ...] = ()
+    #: True when the list of plans changes (created, deleted, renamed)
+    plans_changed = False
 
     def __init__(self, doc: WorkspaceDocument, text: str):
         super().__init__(text)
         self.doc = doc
         self.ws = doc.ws
         self._first = True
+        self.plan_id_at_edit = doc.plan_id
+
+    def change(self) -> Change:
+        own = getattr(self, "feature", None)  # generic row commands are told their feature
+        features = self.features or ((own,) if own else (type(self).__module__.split(".")[1],))
+        return Change(frozenset(features), self.plan_id_at_edit, self.plans_changed)
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -43,14 +57,17 @@ class ServiceCommand(QUndoCommand):
         if self._first:
             self._first = False
             return
-        self.doc._guarded(self.reapply)
+        if self.doc._guarded(self.reapply):
+            self.doc.report(self.change())
 
     def undo(self) -> None:
-        self.doc._guarded(self.revert)
+        if self.doc._guarded(self.revert):
+            self.doc.report(self.change())
 
 
 class WorkspaceDocument(QObject):
-    changed = Signal()
+    #: a ``Change``: what an edit, undo or redo changed (pages redraw only if concerned)
+    changed = Signal(object)
     planChanged = Signal()
     error = Signal(str)
 
@@ -60,9 +77,8 @@ class WorkspaceDocument(QObject):
         #: the app's features, for what loops over them (dump, summary, checklist, pack)
         self.features = tuple(features)
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.indexChanged.connect(self._after_stack_move)
         self._plan_id: int | None = None
-        self._executing = False
+        self._plans: list[PlanInfo] | None = None
         plans = list_plans(ws)
         if plans:
             self._plan_id = plans[0].id
@@ -77,7 +93,10 @@ class WorkspaceDocument(QObject):
         return self._plan_id
 
     def plans(self) -> list[PlanInfo]:
-        return list_plans(self.ws)
+        # read once per change of the plans, not once per page that asks
+        if self._plans is None:
+            self._plans = list_plans(self.ws)
+        return self._plans
 
     def plan(self) -> PlanInfo | None:
         if self._plan_id is None:
@@ -90,8 +109,9 @@ class WorkspaceDocument(QObject):
     def set_plan(self, plan_id: int | None) -> None:
         if plan_id != self._plan_id:
             self._plan_id = plan_id
+            self._plans = None
             self.planChanged.emit()
-            self.changed.emit()
+            self.changed.emit(Change.of(EVERYTHING, plan_id=plan_id))
 
     def _ensure_plan_exists(self) -> None:
         ids = [p.id for p in self.plans()]
@@ -110,23 +130,21 @@ class WorkspaceDocument(QObject):
         except (PlanError, WorkspaceError) as exc:
             self.error.emit(str(exc))
             return False
-        self._executing = True
-        try:
-            self.undo_stack.push(command)
-        finally:
-            self._executing = False
-        self._ensure_plan_exists()
-        self.changed.emit()
+        self.undo_stack.push(command)
+        self.report(command.change())
         return True
 
-    def _guarded(self, fn) -> None:
+    def report(self, change: Change) -> None:
+        """Tell the pages what changed (after an edit, an undo or a redo)."""
+        if change.plans or EVERYTHING in change.features:
+            self._plans = None
+            self._ensure_plan_exists()
+        self.changed.emit(change)
+
+    def _guarded(self, fn) -> bool:
         try:
             fn()
         except (PlanError, WorkspaceError) as exc:
             self.error.emit(f"Could not undo or redo: {exc}")
-
-    def _after_stack_move(self, _index: int) -> None:
-        if self._executing:
-            return
-        self._ensure_plan_exists()
-        self.changed.emit()
+            return False
+        return True

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QDate, QSettings, Qt, QUrl
+from PySide6.QtCore import QDate, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.export.pack import ExportCancelled, ExportInfo, available_sheets, list_exports, write_status_pack
+from views.common.refresh import ScopedRefresh
 from views.common.document import WorkspaceDocument
 
 
@@ -40,12 +41,16 @@ def _qdate(d: date) -> QDate:
 
 
 class ExportPage(QWidget):
+    #: the sheets on offer and the history are on screen (after a background read)
+    sheetsShown = Signal()
+
     def __init__(self, doc: WorkspaceDocument, today: Callable[[], date] = date.today, tasks=None,
                  parent=None, settings: QSettings | None = None):
         super().__init__(parent)
         self.doc = doc
         self._today = today
         self.tasks = tasks
+        self._serial = 0  # the newest read; an older one finishing late is dropped
         self.settings = settings or QSettings()
         self.last_result: ExportInfo | None = None
         self.last_error: str | None = None
@@ -102,25 +107,43 @@ class ExportPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(QLabel("<b>Packs written from this plan</b> (double-click to open the folder)"))
         layout.addWidget(self.history, 1)
-        doc.changed.connect(self.refresh)
+        # the sheets on offer depend on every feature's data
+        self.refresher = ScopedRefresh(self, doc, [f.key for f in doc.features], self.refresh)
 
     # ----------------------------------------------------------------- refresh
     def refresh(self) -> None:
         plan = self.doc.plan()
+        self.export_button.setEnabled(plan is not None)
+        if plan is None:
+            self._show_sheets([], [])
+            return
+        ws, features, as_of = self.doc.ws, self.doc.features, self._as_of()
+
+        def read(_progress):
+            # which sheets have data needs the audit figures: off the GUI thread
+            return available_sheets(ws, plan, as_of, features), list_exports(ws, plan.id)
+
+        if self.tasks is None:
+            self._show_sheets(*read(None))
+            return
+        self._serial += 1
+        serial = self._serial
+        self.tasks.run("Reading the plan…", read, show_dialog=False,
+                       on_done=lambda r: serial == self._serial and self._show_sheets(*r),
+                       on_error=lambda msg: setattr(self, "last_error", msg))
+
+    def _show_sheets(self, sheets: list[tuple[str, str]], records: list[ExportInfo]) -> None:
         for check in self.sheet_checks.values():
             self.sheet_layout.removeWidget(check)
             check.deleteLater()
         self.sheet_checks = {}
-        self.export_button.setEnabled(plan is not None)
-        if plan is None:
-            self.history.setRowCount(0)
-            return
-        for key, title in available_sheets(self.doc.ws, plan, self._as_of(), self.doc.features):
+        for key, title in sheets:
             check = QCheckBox(title)
             check.setChecked(True)
             self.sheet_layout.addWidget(check)
             self.sheet_checks[key] = check
-        self._fill_history(list_exports(self.doc.ws, plan.id))
+        self._fill_history(records)
+        self.sheetsShown.emit()
 
     def _fill_history(self, records: list[ExportInfo]) -> None:
         self.history.setRowCount(len(records))
@@ -166,12 +189,12 @@ class ExportPage(QWidget):
         as_of = self._as_of()
         self.settings.setValue("export/label", label)
         self.settings.setValue("export/folder", str(target.parent))
-        ws = self.doc.ws
+        ws, features = self.doc.ws, self.doc.features
         self.export_button.setEnabled(False)
         self.status.setText(f"Writing {target.name}…")
 
         def work(progress):
-            return write_status_pack(ws, plan, target, self.doc.features, as_of=as_of, sheets=sheets, label=label,
+            return write_status_pack(ws, plan, target, features, as_of=as_of, sheets=sheets, label=label,
                                      progress=progress.report, is_cancelled=lambda: progress.cancelled)
 
         self.tasks.run("Writing the status pack…", work, on_done=self._done, on_error=self._failed,
@@ -181,7 +204,7 @@ class ExportPage(QWidget):
         self.last_result, self.last_error = info, None
         self.export_button.setEnabled(True)
         self.status.setText(f"Wrote {info.path}")
-        self.refresh()
+        self._fill_history(list_exports(self.doc.ws, info.plan_id))
         box = QMessageBox(QMessageBox.Icon.Information, "Status pack written",
                           f"The pack is ready:\n{info.path}", parent=self)
         open_folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from models.lowcode import service as svc
 from models.lowcode.service import LowcodeState
 from models.plan.service import list_phases
 from views.common.checklist import ChecklistWidget
+from views.common.refresh import ScopedRefresh
 from views.common.document import WorkspaceDocument
 from views.common.widgets import FigureCard, plain_label
 from views.lowcode.charts import LeadTimeChart, LowcodeChart, ReasonsChart, WeeklyShareChart
@@ -162,10 +163,7 @@ class LowcodePage(QWidget):
         layout.addWidget(self.tabs, 1)
         self._body = (self.cards_box, self.checklist, self.tabs)
 
-        doc.changed.connect(self.schedule_refresh)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self.refresher = ScopedRefresh(self, doc, ("lowcode",), self.refresh)
 
     # ----------------------------------------------------------------- building
     def _table(self, model: RowModel, proxy: QSortFilterProxyModel, name: str) -> QTableView:
@@ -275,7 +273,7 @@ class LowcodePage(QWidget):
 
     # ----------------------------------------------------------------- refresh
     def schedule_refresh(self) -> None:
-        self._refresh_timer.start(0)
+        self.refresher.schedule()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

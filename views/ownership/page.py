@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from models.ownership import service as svc
 from models.ownership.checks import LAYERS, LETTERS
+from views.common.refresh import ScopedRefresh
 from views.common.document import WorkspaceDocument
 from views.ownership.commands import (
     AddCapability,
@@ -144,15 +145,12 @@ class OwnershipPage(QWidget):
         layout.addWidget(intro)
         layout.addWidget(self.body, 1)
 
-        doc.changed.connect(self.schedule_refresh)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self.refresher = ScopedRefresh(self, doc, ("ownership", "squad"), self.refresh)
         self.refresh()
 
     # ----------------------------------------------------------------- refresh
     def schedule_refresh(self) -> None:
-        self._refresh_timer.start(0)
+        self.refresher.schedule()
 
     def refresh(self) -> None:
         plan = self.doc.plan()

@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.core.changes import EVERYTHING
 from views.common.document import ServiceCommand, WorkspaceDocument
 from models.plan import service as svc
 from models.plan.transfer import dump_plan, load_plan
 
 
 class CreatePlan(ServiceCommand):
+    features = (EVERYTHING,)  # dates and names every page shows
+    plans_changed = True
+
     def __init__(self, doc: WorkspaceDocument, draft: svc.PlanDraft):
         super().__init__(doc, f"New plan {draft.name!r}")
         self.draft = draft
@@ -29,6 +33,9 @@ class CreatePlan(ServiceCommand):
 
 
 class DeletePlan(ServiceCommand):
+    features = (EVERYTHING,)  # dates and names every page shows
+    plans_changed = True
+
     def __init__(self, doc: WorkspaceDocument, plan_id: int, name: str):
         super().__init__(doc, f"Delete plan {name!r}")
         self.plan_id = plan_id
@@ -44,6 +51,9 @@ class DeletePlan(ServiceCommand):
 
 
 class EditPlanDetails(ServiceCommand):
+    features = (EVERYTHING,)  # dates and names every page shows
+    plans_changed = True
+
     def __init__(self, doc: WorkspaceDocument, plan_id: int, plan_changes: dict[str, Any],
                  phase_changes: dict[int, dict[str, Any]], text: str = "Edit plan"):
         super().__init__(doc, text)

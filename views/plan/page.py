@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Callable
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from models.core.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS
 from models.plan.status import plan_checklist, rag_status
 from views.common.checklist import ChecklistWidget
 from views.plan.commands import AddMilestone, DeleteMilestone, EditMilestone, SetBaseline
+from views.common.refresh import ScopedRefresh
 from views.common.document import WorkspaceDocument
 from views.plan.milestone_table import (
     COLUMN_INDEX,
@@ -210,14 +211,11 @@ class OverviewPage(QWidget):
         layout.addWidget(splitter, 1)
         self._body = [splitter, self.checklist]
 
-        doc.changed.connect(self.schedule_refresh)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self.refresher = ScopedRefresh(self, doc, ("plan", "ownership"), self.refresh)
 
     # ----------------------------------------------------------------- refresh
     def schedule_refresh(self) -> None:
-        self._refresh_timer.start(0)
+        self.refresher.schedule()
 
     def refresh(self) -> None:
         plan = self.doc.plan()
