@@ -29,7 +29,7 @@ SQUAD = Entity("squad", (
 ))
 
 AUTONOMY = Entity("autonomy item", (
-    Field("decision", "decision", limit=300, title="Decision the squad takes without asking", width=400),
+    Field("decision", "decision", required=True, limit=300, title="Decision the squad takes without asking", width=400),
     Field("granted", "granted", "bool", title="Granted", width=110),
 ))
 

@@ -85,6 +85,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+# the choices and ranges are declared once, with the squad's fields
+from models.squad.entities import CHECKIN, CORE_ROLES, DIRECTIONS, OUTCOMES, VERDICTS
+
 __all__ = [
     "CORE_ROLES",
     "ROLE_RISKS",
@@ -110,12 +113,6 @@ __all__ = [
     "squad_figures",
 ]
 
-CORE_ROLES: tuple[str, ...] = (
-    "Product Lead",
-    "Tech Lead",
-    "UX/UI Designer",
-    "Data Analyst",
-)
 
 ROLE_RISKS: dict[str, str] = {
     "Product Lead": (
@@ -133,9 +130,6 @@ ROLE_RISKS: dict[str, str] = {
     ),
 }
 
-DIRECTIONS: tuple[str, ...] = ("up", "down")
-OUTCOMES: tuple[str, ...] = ("pending", "kept", "rolled back")
-VERDICTS: tuple[str, ...] = ("expand", "iterate", "stop")
 
 #: Minimum allocation (percent) for a member to cover a core role.
 ROLE_ALLOCATION_THRESHOLD = 50.0
@@ -170,10 +164,10 @@ class CheckIn:
     morale: int
 
     def __post_init__(self) -> None:
-        if not 0 <= self.confidence <= 10:
-            raise ValueError(f"confidence must be 0-10, got {self.confidence!r}")
-        if not 1 <= self.morale <= 5:
-            raise ValueError(f"morale must be 1-5, got {self.morale!r}")
+        for key in ("confidence", "morale"):
+            f = CHECKIN.field(key)
+            if not f.low <= getattr(self, key) <= f.high:
+                raise ValueError(f"{key} must be {f.low:g}-{f.high:g}, got {getattr(self, key)!r}")
 
 
 @dataclass(frozen=True)

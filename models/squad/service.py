@@ -16,7 +16,6 @@ Also here: the squad's part of ``ninety summary --json`` (``squad``, and
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any, Sequence
@@ -24,14 +23,11 @@ from typing import Any, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.core.validation import clean_date, clean_text
+from models.core.fields import Entity, FieldError
 from models.plan.service import PlanError, PlanInfo
 from models.core.schema import Plan, Squad, SquadAutonomy, SquadChange, SquadCheckIn, SquadMember
+from models.squad.entities import AUTONOMY, CHANGE, CHECKIN, MEMBER, SQUAD
 from models.squad.metrics import (
-    CORE_ROLES,
-    DIRECTIONS,
-    OUTCOMES,
-    VERDICTS,
     Change,
     CheckIn,
     Member,
@@ -57,13 +53,11 @@ DEFAULT_AUTONOMY = (
     "Run A/B tests",
     "Spend up to an agreed budget without sign-off",
 )
-ROLE_CHOICES = CORE_ROLES + ("Other",)
 VERDICT_TEXT = {
     "expand": "Expand: form more squads on this model",
     "iterate": "Iterate: keep the squad, change the approach",
     "stop": "Stop: return the people to their departments",
 }
-TEXT_LIMIT = 5000
 
 
 # --------------------------------------------------------------------------- dataclasses
@@ -264,112 +258,29 @@ def _autonomy_info(a: SquadAutonomy) -> AutonomyInfo:
 
 # --------------------------------------------------------------------------- validation
 
-def _number(value: Any, label: str, *, optional: bool = False) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if optional:
-            return None
-        raise PlanError(f"{label} is required")
-    if isinstance(value, bool):
-        raise PlanError(f"{label} must be a number, not {value!r}")
-    try:
-        number = float(value.strip().replace(",", ".") if isinstance(value, str) else value)
-    except (TypeError, ValueError):
-        raise PlanError(f"{label} must be a number, not {value!r}") from None
-    if not math.isfinite(number):
-        raise PlanError(f"{label} must be a finite number")
-    return number
-
-
-def _whole(value: Any, label: str, low: int, high: int) -> int:
-    if isinstance(value, bool):
-        raise PlanError(f"{label} must be a whole number from {low} to {high}")
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise PlanError(f"{label} must be a whole number from {low} to {high}, not {value!r}") from None
-    if number != value and not isinstance(value, str):
-        raise PlanError(f"{label} must be a whole number from {low} to {high}, not {value!r}")
-    if not low <= number <= high:
-        raise PlanError(f"{label} must be from {low} to {high}, not {number}")
-    return number
-
-
-def _choice(value: Any, label: str, options: tuple[str, ...]) -> str:
-    if value not in options:
-        raise PlanError(f"{label} must be one of {', '.join(options)}, not {value!r}")
-    return value
-
-
-def _allocation(value: Any) -> float:
-    number = _number(value, "allocation")
-    if not 0 <= number <= 100:
-        raise PlanError(f"allocation must be between 0 and 100 %, not {number:g}")
-    return number
-
-
-def _verdict(value: Any) -> str | None:
-    return None if value in (None, "") else _choice(value, "verdict", VERDICTS)
-
-
-SQUAD_FIELDS: dict[str, Any] = {
-    "name": lambda v: clean_text(v, "squad name", required=True),
-    "problem": lambda v: clean_text(v, "problem", limit=TEXT_LIMIT),
-    "metric_name": lambda v: clean_text(v, "metric name"),
-    "metric_unit": lambda v: clean_text(v, "unit", limit=50),
-    "direction": lambda v: _choice(v, "direction", DIRECTIONS),
-    "baseline": lambda v: _number(v, "baseline", optional=True),
-    "baseline_date": lambda v: clean_date(v, "baseline date", optional=True),
-    "target": lambda v: _number(v, "target", optional=True),
-    "target_date": lambda v: clean_date(v, "target date", optional=True),
-    "reporting_line": lambda v: clean_text(v, "reporting line"),
-    "verdict": _verdict,
-    "verdict_rationale": lambda v: clean_text(v, "rationale", limit=TEXT_LIMIT),
-    "verdict_date": lambda v: clean_date(v, "verdict date", optional=True),
-}
-CHARTER_FIELDS = tuple(k for k in SQUAD_FIELDS if not k.startswith("verdict"))
+# Every field's rule is declared once in ``models.squad.entities``.
+CHARTER_FIELDS = tuple(k for k in SQUAD.keys if not k.startswith("verdict"))
 VERDICT_FIELDS = ("verdict", "verdict_rationale", "verdict_date")
 
 
 @dataclass(frozen=True)
 class _Kind:
-    """A kind of row hanging off a squad: its table, dataclass and field cleaners."""
+    """A kind of row hanging off a squad: its table, dataclass and declared fields."""
 
-    label: str
     orm: type
     info: type
-    clean: dict[str, Any]
+    entity: Entity
+
+    @property
+    def label(self) -> str:
+        return self.entity.name
 
 
 ROW_KINDS: dict[str, _Kind] = {
-    "member": _Kind("member", SquadMember, MemberInfo, {
-        "name": lambda v: clean_text(v, "member name", required=True),
-        "role": lambda v: clean_text(v, "role", required=True, limit=100),
-        "department": lambda v: clean_text(v, "department"),
-        "allocation": _allocation,
-    }),
-    "checkin": _Kind("check-in", SquadCheckIn, CheckInInfo, {
-        "date": lambda v: clean_date(v, "check-in date"),
-        "value": lambda v: _number(v, "metric value"),
-        "confidence": lambda v: _whole(v, "confidence", 0, 10),
-        "morale": lambda v: _whole(v, "morale", 1, 5),
-        "blockers": lambda v: clean_text(v, "blockers", limit=TEXT_LIMIT),
-        "note": lambda v: clean_text(v, "note", limit=TEXT_LIMIT),
-    }),
-    "change": _Kind("change", SquadChange, ChangeInfo, {
-        "date": lambda v: clean_date(v, "change date"),
-        "title": lambda v: clean_text(v, "change title", required=True, limit=300),
-        "hypothesis": lambda v: clean_text(v, "hypothesis", limit=TEXT_LIMIT),
-        "expected_effect": lambda v: clean_text(v, "expected effect", limit=300),
-        "outcome": lambda v: _choice(v, "outcome", OUTCOMES),
-        "measured_effect": lambda v: clean_text(v, "measured effect", limit=300),
-    }),
+    "member": _Kind(SquadMember, MemberInfo, MEMBER),
+    "checkin": _Kind(SquadCheckIn, CheckInInfo, CHECKIN),
+    "change": _Kind(SquadChange, ChangeInfo, CHANGE),
 }
-
-
-def _clean(cleaners: dict[str, Any], key: str, value: Any, what: str) -> Any:
-    if key not in cleaners:
-        raise PlanError(f"unknown {what} field {key!r}")
-    return cleaners[key](value)
 
 
 def check_metric(direction: str, baseline: float | None, baseline_date: date | None,
@@ -543,7 +454,7 @@ def plan_squad_states(ws: Workspace, plan_id: int, as_of: date) -> list[SquadSta
 def create_squad(ws: Workspace, plan_id: int, draft: SquadDraft | None = None) -> int:
     """Set up a squad for the plan; empty fields get the defaults described on ``SquadDraft``."""
     draft = draft or SquadDraft()
-    values = {k: SQUAD_FIELDS[k](getattr(draft, k)) for k in CHARTER_FIELDS if k != "reporting_line"}
+    values = SQUAD.clean({k: getattr(draft, k) for k in CHARTER_FIELDS if k != "reporting_line"})
     with ws.write() as s:
         plan = s.get(Plan, plan_id)
         if plan is None:
@@ -554,7 +465,7 @@ def create_squad(ws: Workspace, plan_id: int, draft: SquadDraft | None = None) -
             architect = plan.revenue_architect.strip()
             values["reporting_line"] = f"Revenue ({architect}, Revenue Architect)" if architect else "Revenue"
         else:
-            values["reporting_line"] = SQUAD_FIELDS["reporting_line"](draft.reporting_line)
+            values["reporting_line"] = SQUAD.field("reporting_line").clean(draft.reporting_line)
         check_metric(values["direction"], values["baseline"], values["baseline_date"],
                       values["target"], values["target_date"])
         _check_unique_name(s, plan_id, values["name"])
@@ -598,9 +509,8 @@ def restore_squad(ws: Workspace, snap: SquadSnapshot) -> None:
 def _replace_autonomy(s: Session, squad_id: int, items: Sequence[AutonomyItem | AutonomyInfo]) -> None:
     cleaned = []
     for item in items:
-        decision = clean_text(item.decision, "decision", limit=300)
-        if decision:
-            cleaned.append((item, decision))
+        if str(item.decision or "").strip():  # a blank line left in the dialog is dropped, not refused
+            cleaned.append((item, AUTONOMY.field("decision").clean(item.decision)))
     seen = set()
     for _item, decision in cleaned:
         if decision.casefold() in seen:
@@ -618,15 +528,20 @@ def _replace_autonomy(s: Session, squad_id: int, items: Sequence[AutonomyItem | 
 
 
 def _apply_fields(s: Session, squad: Squad, changes: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    unknown = [key for key in changes if key not in allowed]
+    if unknown:
+        raise PlanError(f"unknown squad field {unknown[0]!r}")
+    return _set_changed(squad, SQUAD.clean(changes))
+
+
+def _set_changed(row, cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Set the cleaned values on an ORM row; return the previous values of those that changed."""
     before = {}
-    for key, value in changes.items():
-        if key not in allowed:
-            raise PlanError(f"unknown squad field {key!r}")
-        value = SQUAD_FIELDS[key](value)
-        old = getattr(squad, key)
+    for key, value in cleaned.items():
+        old = getattr(row, key)
         if old != value:
             before[key] = old
-            setattr(squad, key, value)
+            setattr(row, key, value)
     return before
 
 
@@ -652,12 +567,12 @@ def update_charter(ws: Workspace, squad_id: int, changes: dict[str, Any],
 def record_verdict(ws: Workspace, squad_id: int, verdict: str | None, rationale: str,
                    on: date) -> SquadEdit:
     """The leader's decision at the review, with why; ``verdict=None`` clears it."""
-    verdict = _verdict(verdict)
-    rationale = SQUAD_FIELDS["verdict_rationale"](rationale)
+    cleaned = SQUAD.clean({"verdict": verdict, "verdict_rationale": rationale})
+    verdict, rationale = cleaned["verdict"], cleaned["verdict_rationale"]
     if verdict is not None and not rationale:
         raise PlanError("write down why: the rationale is required with a verdict")
     changes = {"verdict": verdict, "verdict_rationale": rationale if verdict else "",
-               "verdict_date": clean_date(on, "verdict date") if verdict else None}
+               "verdict_date": SQUAD.field("verdict_date").clean(on) if verdict else None}
     with ws.write() as s:
         squad = _get_squad(s, squad_id)
         return SquadEdit(_apply_fields(s, squad, changes, VERDICT_FIELDS))
@@ -678,7 +593,7 @@ def restore_squad_edit(ws: Workspace, squad_id: int, edit: SquadEdit) -> None:
     """Undo ``update_charter`` or ``record_verdict`` (also redo, given the values after)."""
     with ws.write() as s:
         squad = _get_squad(s, squad_id)
-        _apply_fields(s, squad, edit.before, tuple(SQUAD_FIELDS))
+        _apply_fields(s, squad, edit.before, SQUAD.keys)
         _check_squad_row(s, squad)
         if edit.autonomy is not None:
             _replace_autonomy(s, squad_id, edit.autonomy)
@@ -694,9 +609,10 @@ def squad_fields(ws: Workspace, squad_id: int, keys: Sequence[str]) -> SquadEdit
 # --------------------------------------------------------------------------- members, check-ins, changes
 
 def add_row(ws: Workspace, kind: str, squad_id: int, draft) -> int:
-    """Add a member, check-in or change (*kind*) from its draft; return its id."""
+    """Add a member, check-in or change (*kind*) from its draft (or a dict of every
+    field); return its id."""
     k = ROW_KINDS[kind]
-    values = {key: _clean(k.clean, key, getattr(draft, key), k.label) for key in k.clean}
+    values = k.entity.clean_all(draft)
     with ws.write() as s:
         squad = _get_squad(s, squad_id)
         if kind == "checkin":
@@ -714,16 +630,10 @@ def update_row(ws: Workspace, kind: str, row_id: int, changes: dict[str, Any]) -
         row = s.get(k.orm, row_id)
         if row is None:
             raise PlanError(f"no {k.label} with id {row_id}")
-        cleaned = {key: _clean(k.clean, key, value, k.label) for key, value in changes.items()}
+        cleaned = k.entity.clean(changes)
         if kind == "checkin" and "date" in cleaned:
             _check_checkin_date(_get_squad(s, row.squad_id), cleaned["date"])
-        before = {}
-        for key, value in cleaned.items():
-            old = getattr(row, key)
-            if old != value:
-                before[key] = old
-                setattr(row, key, value)
-        return before
+        return _set_changed(row, cleaned)
 
 
 def delete_row(ws: Workspace, kind: str, row_id: int):
@@ -744,6 +654,28 @@ def restore_row(ws: Workspace, kind: str, info) -> None:
     with ws.write() as s:
         _get_squad(s, info.squad_id)
         s.add(k.orm(**{f.name: getattr(info, f.name) for f in fields(k.info)}))
+
+
+@dataclass(frozen=True)
+class RowStore:
+    """One kind of squad row as the generic undo commands (``views.common.row_commands``) use it."""
+
+    kind: str
+
+    def add(self, ws: Workspace, squad_id: int, values) -> int:
+        return add_row(ws, self.kind, squad_id, values)
+
+    def update(self, ws: Workspace, row_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        return update_row(ws, self.kind, row_id, changes)
+
+    def delete(self, ws: Workspace, row_id: int):
+        return delete_row(ws, self.kind, row_id)
+
+    def restore(self, ws: Workspace, snapshot) -> None:
+        restore_row(ws, self.kind, snapshot)
+
+
+ROW_STORES = {kind: RowStore(kind) for kind in ROW_KINDS}
 
 
 def add_member(ws: Workspace, squad_id: int, draft: MemberDraft) -> int:
@@ -882,16 +814,14 @@ def summary_squads(ws: Workspace, plan: PlanInfo, as_of: date) -> list[dict[str,
 
 # --------------------------------------------------------------------------- plan dump / load
 
-SQUAD_KEYS = ("name", "problem", "metric_name", "metric_unit", "direction", "baseline", "baseline_date",
-              "target", "target_date", "reporting_line", "verdict", "verdict_rationale", "verdict_date",
-              "autonomy", "members", "checkins", "changes")
-AUTONOMY_KEYS = ("decision", "granted")
-ROW_KEYS = {kind: tuple(k.clean) for kind, k in ROW_KINDS.items()}
 _LIST_KEYS = {"members": "member", "checkins": "checkin", "changes": "change"}
+SQUAD_KEYS = SQUAD.keys + ("autonomy",) + tuple(_LIST_KEYS)
+AUTONOMY_KEYS = AUTONOMY.keys
+ROW_KEYS = {kind: k.entity.keys for kind, k in ROW_KINDS.items()}
 
 
-def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+def _with_id(row, keep_ids: bool) -> dict[str, Any]:
+    return {"id": row.id} if keep_ids else {}
 
 
 def dump_squads(s: Session, plan_id: int, keep_ids: bool) -> list[dict[str, Any]] | None:
@@ -900,121 +830,71 @@ def dump_squads(s: Session, plan_id: int, keep_ids: bool) -> list[dict[str, Any]
         return None
     out = []
     for squad in squads:
-        info = _squad_info(squad)
-        d: dict[str, Any] = {"id": squad.id} if keep_ids else {}
-        d.update({k: _json_value(getattr(info, k)) for k in SQUAD_KEYS[:13]})
-        d["autonomy"] = [({"id": a.id} if keep_ids else {}) | {"decision": a.decision, "granted": a.granted}
-                         for a in _autonomy(s, squad.id)]
+        d = _with_id(squad, keep_ids) | SQUAD.dump(_squad_info(squad))
+        d["autonomy"] = [_with_id(a, keep_ids) | AUTONOMY.dump(a) for a in _autonomy(s, squad.id)]
         for key, kind in _LIST_KEYS.items():
-            d[key] = [({"id": r.id} if keep_ids else {})
-                      | {k: _json_value(getattr(r, k)) for k in ROW_KEYS[kind]}
-                      for r in _rows(s, kind, squad.id)]
+            entity = ROW_KINDS[kind].entity
+            d[key] = [_with_id(row, keep_ids) | entity.dump(row) for row in _rows(s, kind, squad.id)]
         out.append(d)
     return out
 
 
-def _read(r: DocReader, where: str, key: str, fn) -> Any:
+def _load(r: DocReader, entity: Entity, d: Any, where: str, keep_ids: bool,
+          extra_keys: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One object of the document read through its entity's fields (keys left out keep
+    the table's defaults); every error names the field's path."""
+    r.obj(d, where, entity.keys + extra_keys + (("id",) if keep_ids else ()), entity.required_keys)
     try:
-        return fn()
-    except PlanError as exc:
-        raise r.fail(f"{where}.{key}", str(exc)) from None
-
-
-def _doc_number(r: DocReader, d: dict, key: str, where: str, *, optional: bool) -> float | None:
-    value = d.get(key)
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise r.fail(f"{where}.{key}", "must be a number")
-    return _read(r, where, key, lambda: _number(value, key))
-
-
-def _doc_id(r: DocReader, d: dict, where: str, keep_ids: bool) -> dict:
+        values = entity.load(d)
+    except FieldError as exc:
+        raise r.fail(f"{where}.{exc.key}", str(exc)) from None
     if keep_ids and "id" in d:
-        return {"id": r.integer(d, "id", where)}
-    return {}
+        values["id"] = r.integer(d, "id", where)
+    return values
+
+
+def _list(r: DocReader, d: dict, key: str, where: str) -> list:
+    rows = d.get(key, [])
+    if not isinstance(rows, list):
+        raise r.fail(f"{where}.{key}", "must be a list")
+    return rows
 
 
 def load_squads(s: Session, plan_id: int, value: Any, r: DocReader, keep_ids: bool) -> None:
     if not isinstance(value, list):
         raise r.fail("squads", "must be a list")
-    id_key = ("id",) if keep_ids else ()
     names: set[str] = set()
     for i, d in enumerate(value):
         where = f"squads[{i}]"
-        r.obj(d, where, SQUAD_KEYS + id_key, ("name",))
-        values: dict[str, Any] = {}
-        for key in SQUAD_KEYS[:13]:
-            if key in ("baseline", "target"):
-                values[key] = _doc_number(r, d, key, where, optional=True)
-            elif key.endswith("date"):
-                values[key] = r.day(d, key, where, optional=True)
-            elif key == "direction":
-                values[key] = r.choice(d, key, where, DIRECTIONS) if key in d else "up"
-            elif key == "verdict":
-                values[key] = r.choice(d, key, where, VERDICTS) if d.get(key) is not None else None
-            else:
-                text = r.text(d, key, where, required=key == "name")
-                values[key] = _read(r, where, key, lambda k=key, t=text: SQUAD_FIELDS[k](t))
+        values = _load(r, SQUAD, d, where, keep_ids, SQUAD_KEYS[len(SQUAD.keys):])
         if values["name"] in names:
             raise r.fail(f"{where}.name", f"another squad is named {values['name']!r}")
         names.add(values["name"])
+        squad = Squad(plan_id=plan_id, **values)
+        s.add(squad)
+        s.flush()  # the table's defaults fill the fields the document leaves out
         try:
-            check_metric(values["direction"], values["baseline"], values["baseline_date"],
-                         values["target"], values["target_date"])
+            check_metric(squad.direction, squad.baseline, squad.baseline_date, squad.target, squad.target_date)
         except PlanError as exc:
             raise r.fail(where, str(exc)) from None
-        squad = Squad(plan_id=plan_id, **values, **_doc_id(r, d, where, keep_ids))
-        s.add(squad)
-        s.flush()
 
-        autonomy = d.get("autonomy", [])
-        if not isinstance(autonomy, list):
-            raise r.fail(f"{where}.autonomy", "must be a list")
         seen = set()
-        for j, a in enumerate(autonomy):
+        for j, a in enumerate(_list(r, d, "autonomy", where)):
             aw = f"{where}.autonomy[{j}]"
-            r.obj(a, aw, AUTONOMY_KEYS + id_key, ("decision",))
-            decision = r.text(a, "decision", aw, required=True)
-            decision = _read(r, aw, "decision", lambda t=decision: clean_text(t, "decision", limit=300))
-            if decision.casefold() in seen:
-                raise r.fail(f"{aw}.decision", f"{decision!r} appears twice")
-            seen.add(decision.casefold())
-            granted = a.get("granted", False)
-            if not isinstance(granted, bool):
-                raise r.fail(f"{aw}.granted", "must be true or false")
-            s.add(SquadAutonomy(squad_id=squad.id, decision=decision, granted=granted, position=j,
-                                **_doc_id(r, a, aw, keep_ids)))
+            item = _load(r, AUTONOMY, a, aw, keep_ids)
+            if item["decision"].casefold() in seen:
+                raise r.fail(f"{aw}.decision", f"{item['decision']!r} appears twice")
+            seen.add(item["decision"].casefold())
+            s.add(SquadAutonomy(squad_id=squad.id, position=j, **item))
 
         for key, kind in _LIST_KEYS.items():
-            rows = d.get(key, [])
-            if not isinstance(rows, list):
-                raise r.fail(f"{where}.{key}", "must be a list")
             k = ROW_KINDS[kind]
-            required = {"member": ("name", "role"), "checkin": ("date", "value"),
-                        "change": ("date", "title")}[kind]
-            for j, row in enumerate(rows):
+            for j, row in enumerate(_list(r, d, key, where)):
                 rw = f"{where}.{key}[{j}]"
-                r.obj(row, rw, ROW_KEYS[kind] + id_key, required)
-                vals = {}
-                for field_name in ROW_KEYS[kind]:
-                    if field_name not in row:
-                        continue
-                    raw = row[field_name]
-                    if field_name == "date":
-                        raw = r.day(row, field_name, rw)
-                    elif field_name in ("value", "allocation"):
-                        raw = _doc_number(r, row, field_name, rw, optional=False)
-                    elif field_name in ("confidence", "morale"):
-                        raw = r.integer(row, field_name, rw)
-                    elif field_name == "outcome":
-                        raw = r.choice(row, field_name, rw, OUTCOMES)
-                    else:
-                        raw = r.text(row, field_name, rw)
-                    vals[field_name] = _read(r, rw, field_name, lambda f=field_name, v=raw: k.clean[f](v))
-                if kind == "checkin" and values["baseline_date"] and vals["date"] < values["baseline_date"]:
-                    raise r.fail(f"{rw}.date", f"is before the baseline date {values['baseline_date'].isoformat()}")
-                s.add(k.orm(squad_id=squad.id, **vals, **_doc_id(r, row, rw, keep_ids)))
+                vals = _load(r, k.entity, row, rw, keep_ids)
+                if kind == "checkin" and squad.baseline_date and vals["date"] < squad.baseline_date:
+                    raise r.fail(f"{rw}.date", f"is before the baseline date {squad.baseline_date.isoformat()}")
+                s.add(k.orm(squad_id=squad.id, **vals))
         s.flush()
 
 

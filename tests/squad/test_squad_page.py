@@ -18,13 +18,13 @@ from tests.conftest import FEATURES, TODAY
 from views.common.document import WorkspaceDocument
 from desktop.features import PAGES
 from views.squad.commands import (
-    AddSquadRow,
     CreateSquad,
-    DeleteSquadRow,
     EditCharter,
-    EditSquadRow,
     RecordVerdict,
     SetAutonomyGranted,
+    add_squad_row,
+    delete_squad_row,
+    edit_squad_row,
 )
 from views.squad.dialogs import CharterDialog, RowDialog, VerdictDialog
 from views.squad.page import SquadPage
@@ -398,15 +398,15 @@ def test_undo_grant_decision(doc):
 ])
 def test_undo_add_edit_delete_rows(doc, kind, draft):
     sid = squad_id(doc)
-    command = AddSquadRow(doc, kind, sid, draft)
+    command = add_squad_row(doc, kind, sid, draft)
     round_trip(doc, command, lambda: svc.get_row(doc.ws, kind, command.row_id) or pytest.fail())
     key = {"member": "allocation", "checkin": "morale", "change": "outcome"}[kind]
     value = {"member": 40.0, "checkin": 2, "change": "kept"}[kind]
     row_id = command.row_id
-    round_trip(doc, EditSquadRow(doc, kind, row_id, {key: value}),
+    round_trip(doc, edit_squad_row(doc, kind, row_id, {key: value}),
                lambda: getattr(svc.get_row(doc.ws, kind, row_id), key) == value or pytest.fail())
     listing = {"member": svc.list_members, "checkin": svc.list_checkins, "change": svc.list_changes}[kind]
-    round_trip(doc, DeleteSquadRow(doc, kind, row_id),
+    round_trip(doc, delete_squad_row(doc, kind, row_id),
                lambda: row_id not in [r.id for r in listing(doc.ws, sid)] or pytest.fail())
 
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from views.common.chart_canvas import LazyChartCanvas, mpl_text
 
+from models.squad.entities import CHECKIN
 from models.squad.service import SquadState, format_value
 
 ACTUAL = "#1565c0"
@@ -81,19 +82,20 @@ class SquadChartCanvas(LazyChartCanvas):
         ax.grid(color="#e0e0e0", linewidth=0.6)
         ax.tick_params(axis="x", labelbottom=False)
 
-        # confidence (bars, 0-10) and morale (line, 1-5) on a second axis
+        # confidence (bars) and morale (line) on a second axis, scaled to their declared ranges
+        conf, morale = CHECKIN.field("confidence"), CHECKIN.field("morale")
         if seen:
             low.bar([num(c.date) for c in seen], [c.confidence for c in seen], width=2.5,
-                    color=CONFIDENCE, label="Confidence (0–10)")
-        low.set_ylim(0, 10)
-        low.set_yticks([0, 5, 10])
+                    color=CONFIDENCE, label=f"Confidence ({conf.low:g}–{conf.high:g})")
+        low.set_ylim(conf.low, conf.high)
+        low.set_yticks([conf.low, (conf.low + conf.high) / 2, conf.high])
         low.set_ylabel("Confidence", fontsize=8)
         mor = low.twinx()
         if seen:
             mor.plot([num(c.date) for c in seen], [c.morale for c in seen], color=MORALE, marker="s",
-                     markersize=4, linewidth=1.5, label="Morale (1–5)")
-        mor.set_ylim(0.5, 5.5)
-        mor.set_yticks([1, 3, 5])
+                     markersize=4, linewidth=1.5, label=f"Morale ({morale.low:g}–{morale.high:g})")
+        mor.set_ylim(morale.low - 0.5, morale.high + 0.5)
+        mor.set_yticks([morale.low, (morale.low + morale.high) / 2, morale.high])
         mor.set_ylabel("Morale", fontsize=8, color=MORALE)
         mor.tick_params(axis="y", labelsize=8, colors=MORALE)
         handles = low.get_legend_handles_labels()[0] + mor.get_legend_handles_labels()[0]

@@ -1,4 +1,5 @@
 """Undo commands for the Squad page: each a thin wrapper over a ``models.squad.service`` service.
+Rows (members, check-ins, changes) use the generic ``views.common.row_commands``.
 
 ``apply`` runs the edit the first time (a refused edit raises ``PlanError`` and
 never enters the stack); ``revert`` puts back what the service returned;
@@ -12,11 +13,15 @@ from typing import Any
 
 from models.squad import service as svc
 from views.common.document import ServiceCommand, WorkspaceDocument
+from views.common.row_commands import AddRow, DeleteRow, EditRow
 
+FEATURE = "squad"
 KIND_LABELS = {"member": "member", "checkin": "check-in", "change": "change"}
 
 
 class CreateSquad(ServiceCommand):
+    feature = FEATURE
+
     def __init__(self, doc: WorkspaceDocument, plan_id: int, draft: svc.SquadDraft | None = None):
         super().__init__(doc, "Set up the squad")
         self.plan_id = plan_id
@@ -36,6 +41,8 @@ class CreateSquad(ServiceCommand):
 
 class _SquadFieldsCommand(ServiceCommand):
     """Shared by the charter and verdict edits: keep the values before and after."""
+
+    feature = FEATURE
 
     def __init__(self, doc: WorkspaceDocument, squad_id: int, text: str):
         super().__init__(doc, text)
@@ -79,6 +86,8 @@ class RecordVerdict(_SquadFieldsCommand):
 
 
 class SetAutonomyGranted(ServiceCommand):
+    feature = FEATURE
+
     def __init__(self, doc: WorkspaceDocument, autonomy_id: int, granted: bool):
         super().__init__(doc, "Grant decision" if granted else "Withdraw decision")
         self.autonomy_id = autonomy_id
@@ -92,53 +101,18 @@ class SetAutonomyGranted(ServiceCommand):
         svc.set_autonomy_granted(self.ws, self.autonomy_id, self.old)
 
 
-class AddSquadRow(ServiceCommand):
-    """Add a member, check-in or change (``kind`` as in ``models.squad.service.ROW_KINDS``)."""
+# Members, check-ins and changes: the generic row commands over the service's row stores.
 
-    def __init__(self, doc: WorkspaceDocument, kind: str, squad_id: int, draft):
-        super().__init__(doc, f"Add {KIND_LABELS[kind]}")
-        self.kind, self.squad_id, self.draft = kind, squad_id, draft
-        self.row_id: int | None = None
-        self.deleted = None
-
-    def apply(self) -> None:
-        self.row_id = svc.add_row(self.ws, self.kind, self.squad_id, self.draft)
-
-    def reapply(self) -> None:
-        svc.restore_row(self.ws, self.kind, self.deleted)
-
-    def revert(self) -> None:
-        self.deleted = svc.delete_row(self.ws, self.kind, self.row_id)
+def add_squad_row(doc: WorkspaceDocument, kind: str, squad_id: int, values) -> AddRow:
+    """Add a member, check-in or change (*kind* as in ``models.squad.service.ROW_KINDS``)
+    from its draft or a dict of every field."""
+    return AddRow(doc, FEATURE, svc.ROW_STORES[kind], squad_id, values, f"Add {KIND_LABELS[kind]}")
 
 
-class EditSquadRow(ServiceCommand):
-    def __init__(self, doc: WorkspaceDocument, kind: str, row_id: int, changes: dict[str, Any],
-                 text: str | None = None):
-        super().__init__(doc, text or f"Edit {KIND_LABELS[kind]}")
-        self.kind, self.row_id, self.changes = kind, row_id, changes
-        self.before: dict[str, Any] = {}
-        self.after: dict[str, Any] = {}
-
-    def apply(self) -> None:
-        self.before = svc.update_row(self.ws, self.kind, self.row_id, self.changes)
-        now = svc.get_row(self.ws, self.kind, self.row_id)
-        self.after = {k: getattr(now, k) for k in self.before}
-
-    def reapply(self) -> None:
-        svc.update_row(self.ws, self.kind, self.row_id, self.after)
-
-    def revert(self) -> None:
-        svc.update_row(self.ws, self.kind, self.row_id, self.before)
+def edit_squad_row(doc: WorkspaceDocument, kind: str, row_id: int, changes: dict[str, Any],
+                   text: str | None = None) -> EditRow:
+    return EditRow(doc, FEATURE, svc.ROW_STORES[kind], row_id, changes, text or f"Edit {KIND_LABELS[kind]}")
 
 
-class DeleteSquadRow(ServiceCommand):
-    def __init__(self, doc: WorkspaceDocument, kind: str, row_id: int):
-        super().__init__(doc, f"Delete {KIND_LABELS[kind]}")
-        self.kind, self.row_id = kind, row_id
-        self.deleted = None
-
-    def apply(self) -> None:
-        self.deleted = svc.delete_row(self.ws, self.kind, self.row_id)
-
-    def revert(self) -> None:
-        svc.restore_row(self.ws, self.kind, self.deleted)
+def delete_squad_row(doc: WorkspaceDocument, kind: str, row_id: int) -> DeleteRow:
+    return DeleteRow(doc, FEATURE, svc.ROW_STORES[kind], row_id, f"Delete {KIND_LABELS[kind]}")

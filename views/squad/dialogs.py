@@ -6,7 +6,6 @@ closes, so a typo does not throw away what the leader typed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Sequence
 
@@ -14,10 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,7 +23,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -34,14 +30,14 @@ from PySide6.QtWidgets import (
 from models.plan.service import PlanError
 from models.squad.service import (
     CHARTER_FIELDS,
-    ROLE_CHOICES,
     VERDICT_TEXT,
     AutonomyInfo,
     AutonomyItem,
     SquadInfo,
     check_metric,
 )
-from models.squad.metrics import OUTCOMES, VERDICTS
+from models.squad.entities import ROW_ENTITIES, VERDICTS
+from views.common import rows
 from views.plan.dialogs import date_edit, from_qdate
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -248,130 +244,16 @@ class CharterDialog(QDialog):
 
 # --------------------------------------------------------------------------- one row
 
-@dataclass(frozen=True)
-class FieldSpec:
-    key: str
-    label: str
-    #: line | text | date | number | percent | int | role | choice
-    editor: str = "line"
-    required: bool = False
-    low: float = 0
-    high: float = 0
-    options: tuple[str, ...] = ()
-
-
-ROW_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
-    "member": (
-        FieldSpec("name", "&Name", required=True),
-        FieldSpec("role", "&Role", "role", required=True),
-        FieldSpec("department", "&Department of origin"),
-        FieldSpec("allocation", "&Allocation", "percent", low=0, high=100),
-    ),
-    "checkin": (
-        FieldSpec("date", "&Date", "date"),
-        FieldSpec("value", "Metric &value", "number", low=-1e12, high=1e12),
-        FieldSpec("confidence", "&Confidence (0–10)", "int", low=0, high=10),
-        FieldSpec("morale", "&Morale (1–5)", "int", low=1, high=5),
-        FieldSpec("blockers", "&Blockers", "text"),
-        FieldSpec("note", "N&ote", "text"),
-    ),
-    "change": (
-        FieldSpec("date", "&Shipped on", "date"),
-        FieldSpec("title", "&Change", required=True),
-        FieldSpec("hypothesis", "&Hypothesis", "text"),
-        FieldSpec("expected_effect", "&Expected effect"),
-        FieldSpec("outcome", "&Outcome", "choice", options=OUTCOMES),
-        FieldSpec("measured_effect", "&Measured effect"),
-    ),
-}
 ROW_TITLES = {"member": "member", "checkin": "check-in", "change": "change shipped"}
 
 
-class RowDialog(QDialog):
-    """Add or edit a member, check-in or change; ``initial`` fills the fields."""
+class RowDialog(rows.RowDialog):
+    """Add or edit a member, check-in or change: the generic row dialog over its declared fields."""
 
     def __init__(self, kind: str, initial: dict[str, Any], *, editing: bool = False, parent=None):
-        super().__init__(parent)
+        super().__init__(ROW_ENTITIES[kind], initial, title=("Edit " if editing else "Add ") + ROW_TITLES[kind],
+                         parent=parent)
         self.kind = kind
-        self.setWindowTitle(("Edit " if editing else "Add ") + ROW_TITLES[kind])
-        self.setMinimumWidth(460)
-        self.editors: dict[str, QWidget] = {}
-        form = QFormLayout()
-        for spec in ROW_FIELDS[kind]:
-            editor = self._editor(spec, initial.get(spec.key))
-            self.editors[spec.key] = editor
-            form.addRow(spec.label, editor)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self._ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        #: what the editors showed at first (numbers as rounded by their spin boxes)
-        self._initial = self.values()
-        for spec in ROW_FIELDS[kind]:
-            if spec.required:
-                ed = self.editors[spec.key]
-                signal = ed.editTextChanged if isinstance(ed, QComboBox) else ed.textChanged
-                signal.connect(self._update_ok)
-        self._update_ok()
-
-    def _editor(self, spec: FieldSpec, value: Any) -> QWidget:
-        if spec.editor == "date":
-            return date_edit(value or date.today())
-        if spec.editor in ("number", "percent"):
-            box = QDoubleSpinBox()
-            box.setRange(spec.low, spec.high)
-            box.setDecimals(1 if spec.editor == "percent" else 3)
-            if spec.editor == "percent":
-                box.setSuffix(" %")
-            box.setValue(float(value or 0))
-            return box
-        if spec.editor == "int":
-            box = QSpinBox()
-            box.setRange(int(spec.low), int(spec.high))
-            box.setValue(int(value if value is not None else spec.low))
-            return box
-        if spec.editor in ("role", "choice"):
-            combo = QComboBox()
-            combo.addItems(list(ROLE_CHOICES[:-1] if spec.editor == "role" else spec.options))
-            combo.setEditable(spec.editor == "role")
-            if spec.editor == "role":
-                combo.lineEdit().setPlaceholderText("Product Lead, Tech Lead… or any other role")
-            if value:
-                pos = combo.findText(str(value))
-                if pos >= 0:
-                    combo.setCurrentIndex(pos)
-                else:
-                    combo.setEditText(str(value))
-            return combo
-        if spec.editor == "text":
-            return _text_box(value or "", 60)
-        return QLineEdit(value or "")
-
-    def _update_ok(self, *_args) -> None:
-        values = self.values()
-        self._ok.setEnabled(all(str(values[s.key]).strip() for s in ROW_FIELDS[self.kind] if s.required))
-
-    def changed_values(self) -> dict[str, Any]:
-        """Only the fields the user changed: an untouched spin box never rounds a stored value."""
-        return {k: v for k, v in self.values().items() if v != self._initial[k]}
-
-    def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, ed in self.editors.items():
-            if isinstance(ed, QDateEdit):
-                out[key] = from_qdate(ed.date())
-            elif isinstance(ed, (QDoubleSpinBox, QSpinBox)):
-                out[key] = ed.value()
-            elif isinstance(ed, QComboBox):
-                out[key] = ed.currentText().strip()
-            elif isinstance(ed, QPlainTextEdit):
-                out[key] = ed.toPlainText().strip()
-            else:
-                out[key] = ed.text().strip()
-        return out
 
 
 # --------------------------------------------------------------------------- verdict

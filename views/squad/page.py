@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,32 +29,25 @@ from PySide6.QtWidgets import (
 
 from models.squad import service as svc
 from models.plan.service import list_phases
-from models.squad.service import ChangeDraft, CheckInDraft, MemberDraft, SquadState, format_value, verdict_reason
+from models.squad.service import SquadState, format_value, verdict_reason
 from views.common.checklist import ChecklistWidget
+from views.common.refresh import ScopedRefresh
 from views.common.document import WorkspaceDocument
 from views.common.widgets import FigureCard, plain_label
 from views.squad.chart import SquadChartCanvas
+from views.common.rows import RowDelegate, RowFilterProxy, RowTableModel
 from views.squad.commands import (
-    AddSquadRow,
     CreateSquad,
-    DeleteSquadRow,
     EditCharter,
-    EditSquadRow,
     RecordVerdict,
     SetAutonomyGranted,
+    add_squad_row,
+    delete_squad_row,
+    edit_squad_row,
 )
 from views.squad.dialogs import CharterDialog, RowDialog, VerdictDialog
-from views.squad.tables import (
-    SORT_ROLE,
-    AutonomyTableModel,
-    ChangeTableModel,
-    CheckInTableModel,
-    MemberTableModel,
-    SquadDelegate,
-    SquadRowModel,
-)
+from views.squad.tables import AutonomyTableModel, ChangeTableModel, CheckInTableModel, MemberTableModel
 
-DRAFTS = {"member": MemberDraft, "checkin": CheckInDraft, "change": ChangeDraft}
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#37474f"
 VERDICT_COLOURS = {"expand": GOOD, "iterate": "#b26a00", "stop": BAD}
 PAGE_STYLE = """
@@ -142,8 +135,8 @@ class SquadPage(QWidget):
         self.checkin_model = CheckInTableModel(edit=self._row_editor("checkin"), parent=self)
         self.change_model = ChangeTableModel(edit=self._row_editor("change"), parent=self)
         self.tables: dict[str, QTableView] = {}
-        self.proxies: dict[str, QSortFilterProxyModel] = {}
-        self.models: dict[str, SquadRowModel] = {
+        self.proxies: dict[str, RowFilterProxy] = {}
+        self.models: dict[str, RowTableModel] = {
             "member": self.member_model, "checkin": self.checkin_model, "change": self.change_model}
         self.add_buttons: dict[str, QPushButton] = {}
         self.edit_buttons: dict[str, QPushButton] = {}
@@ -164,10 +157,7 @@ class SquadPage(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.body, 1)
 
-        doc.changed.connect(self.schedule_refresh)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self.refresher = ScopedRefresh(self, doc, ("squad",), self.refresh)
 
     # ----------------------------------------------------------------- building
     def _build_charter_tab(self) -> QWidget:
@@ -205,13 +195,12 @@ class SquadPage(QWidget):
 
     def _build_rows_tab(self, kind: str, noun: str, extra: QWidget | None) -> QWidget:
         model = self.models[kind]
-        proxy = QSortFilterProxyModel(self)
+        proxy = RowFilterProxy(self)
         proxy.setSourceModel(model)
-        proxy.setSortRole(SORT_ROLE)
         table = QTableView()
         table.setObjectName(f"squad_{kind}_table")
         table.setModel(proxy)
-        table.setItemDelegate(SquadDelegate(model.COLUMNS, table))
+        table.setItemDelegate(RowDelegate(table))
         table.setSortingEnabled(True)
         table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -226,7 +215,7 @@ class SquadPage(QWidget):
         hh = table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
-        for i, col in enumerate(model.COLUMNS):
+        for i, col in enumerate(model.columns):
             table.setColumnWidth(i, col.width)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), table, lambda k=kind: self.delete_row(k),
                   context=Qt.ShortcutContext.WidgetShortcut)
@@ -289,7 +278,7 @@ class SquadPage(QWidget):
 
     # ----------------------------------------------------------------- refresh
     def schedule_refresh(self) -> None:
-        self._refresh_timer.start(0)
+        self.refresher.schedule()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -494,8 +483,8 @@ class SquadPage(QWidget):
 
     def _row_editor(self, kind: str):
         def edit(row_id: int, key: str, value) -> bool:
-            title = next(c.title for c in self.models[kind].COLUMNS if c.key == key)
-            return self.doc.execute(EditSquadRow(self.doc, kind, row_id, {key: value}, f"Edit {title.lower()}"))
+            title = next(c.title for c in self.models[kind].columns if c.key == key)
+            return self.doc.execute(edit_squad_row(self.doc, kind, row_id, {key: value}, f"Edit {title.lower()}"))
 
         return edit
 
@@ -526,8 +515,7 @@ class SquadPage(QWidget):
             return
         dialog = RowDialog(kind, self._defaults(kind), parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            draft = DRAFTS[kind](**dialog.values())
-            self.doc.execute(AddSquadRow(self.doc, kind, self.state.squad.id, draft))
+            self.doc.execute(add_squad_row(self.doc, kind, self.state.squad.id, dialog.values()))
 
     def edit_row(self, kind: str) -> None:
         item = self.selected(kind)
@@ -537,13 +525,13 @@ class SquadPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             changes = dialog.changed_values()
             if changes:
-                self.doc.execute(EditSquadRow(self.doc, kind, item.id, changes))
+                self.doc.execute(edit_squad_row(self.doc, kind, item.id, changes))
 
     def delete_row(self, kind: str) -> None:
         item = self.selected(kind)
         if item is None or self.doc.read_only:
             return
-        self.doc.execute(DeleteSquadRow(self.doc, kind, item.id))
+        self.doc.execute(delete_squad_row(self.doc, kind, item.id))
 
     def edit_charter(self) -> None:
         st = self.state
