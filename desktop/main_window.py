@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.paths import APP_NAME, resource_path
+from desktop.paths import APP_NAME, DEMO_FILE, resource_path
 from desktop.features import FEATURES, PAGES
 from models.core.changes import Change
 from desktop.tasks import TaskRunner
@@ -386,7 +386,7 @@ def default_workspace(data: Path, today: date | None = None) -> Path:
     """The demo workspace in the user's data folder, created on first use."""
     from models.plan.demo import write_demo
 
-    path = data / "Demo.ninety"
+    path = data / DEMO_FILE
     if not path.exists():
         write_demo(path, FEATURES, today)
     return path

@@ -6,9 +6,9 @@ needed to undo them (previous values, snapshots), so undo commands stay thin.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import select
 
@@ -297,14 +297,6 @@ def update_plan(ws: Workspace, plan_id: int, changes: dict[str, Any]) -> dict[st
     return update_plan_details(ws, plan_id, changes, {})[0]
 
 
-def update_phase(ws: Workspace, phase_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-    with ws.read() as s:
-        phase = s.get(Phase, phase_id)
-        if phase is None:
-            raise PlanError(f"no phase with id {phase_id}")
-        plan_id = phase.plan_id
-    return update_plan_details(ws, plan_id, {}, {phase_id: changes})[1][phase_id]
-
 
 def delete_plan(ws: Workspace, plan_id: int) -> None:
     with ws.write() as s:
@@ -428,17 +420,11 @@ def restore_baselines(ws: Workspace, baselines: dict[int, date | None]) -> None:
                 m.baseline_due = value
 
 
-def milestone_with(info: MilestoneInfo, **changes) -> MilestoneInfo:
-    return replace(info, **changes)
-
 
 def plan_day(plan: PlanInfo, as_of: date) -> int:
     """Day N of the plan: the start date is day 1."""
     return (as_of - plan.start).days + 1
 
-
-def iter_steps() -> Iterable[tuple[str, str]]:
-    return ((s, STEP_NAMES[s]) for s in STEPS)
 
 
 def update_plan_details(ws: Workspace, plan_id: int, plan_changes: dict[str, Any],

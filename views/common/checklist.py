@@ -41,5 +41,3 @@ class ChecklistWidget(QFrame):
             self._layout.addWidget(label)
             self._labels.append(label)
 
-    def done_count(self) -> int:
-        return sum(i.done for i in self.items)
