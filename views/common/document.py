@@ -77,11 +77,8 @@ class WorkspaceDocument(QObject):
         #: the app's features, for what loops over them (dump, summary, checklist, pack)
         self.features = tuple(features)
         self.undo_stack = QUndoStack(self)
-        self._plan_id: int | None = None
-        self._plans: list[PlanInfo] | None = None
-        plans = list_plans(ws)
-        if plans:
-            self._plan_id = plans[0].id
+        self._plans: list[PlanInfo] | None = list_plans(ws)
+        self._plan_id: int | None = self._plans[0].id if self._plans else None
 
     # ----------------------------------------------------------------- state
     @property
