@@ -7,7 +7,7 @@ emitted once so every page decides whether to redraw.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -63,6 +63,47 @@ class ServiceCommand(QUndoCommand):
     def undo(self) -> None:
         if self.doc._guarded(self.revert):
             self.doc.report(self.change())
+
+
+class Step(ServiceCommand):
+    """An edit given as three service calls instead of a class of its own.
+
+    ``do(ws)`` runs the edit the first time and returns a memo; ``undo(ws, memo)``
+    takes it back and returns the memo ``redo(ws, memo)`` needs (``redo`` defaults
+    to running ``do`` again). For example, adding a department::
+
+        Step(doc, "Add department", feature="ownership",
+             do=lambda ws: svc.add_department(ws, plan_id, name),
+             undo=lambda ws, dept: svc.remove_department(ws, dept.id),
+             redo=svc.restore_department)
+    """
+
+    def __init__(self, doc: WorkspaceDocument, text: str, *, do: Callable[[Workspace], Any],
+                 undo: Callable[[Workspace, Any], Any],
+                 redo: Callable[[Workspace, Any], Any] | None = None,
+                 feature: str | None = None, features: tuple[str, ...] = (),
+                 plans_changed: bool = False):
+        super().__init__(doc, text)
+        self._do, self._undo, self._redo = do, undo, redo
+        if feature:
+            self.feature = feature
+        if features:
+            self.features = features
+        self.plans_changed = plans_changed
+        #: what the last call returned, handed to the next one
+        self.memo: Any = None
+
+    def apply(self) -> None:
+        self.memo = self._do(self.ws)
+
+    def reapply(self) -> None:
+        if self._redo is None:
+            self.memo = self._do(self.ws)
+        else:
+            self.memo = self._redo(self.ws, self.memo)
+
+    def revert(self) -> None:
+        self.memo = self._undo(self.ws, self.memo)
 
 
 class WorkspaceDocument(QObject):
