@@ -41,7 +41,7 @@ if mode == "pack":
 else:
     from sqlalchemy import select
     from openpyxl import Workbook
-    from models.core.schema import AuditTransition as t
+    from models.audit.schema import AuditTransition as t
     from datetime import datetime
     with open_workspace(workspace) as ws, ws.read() as s:
         wb = Workbook(write_only=True)

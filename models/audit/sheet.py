@@ -106,7 +106,7 @@ def _build_audit_log(wb, ctx: PackContext) -> None:
 
     from models.audit.store import active_import
     from models.core.sheet import PackSheet
-    from models.core.schema import AuditTransition
+    from models.audit.schema import AuditTransition
 
     info = active_import(ctx.ws, ctx.plan.id)
     sheet = PackSheet(wb, "Audit log", [16, 20, 24, 24, 40, 14], header=ctx.header, label=ctx.label, freeze="A3")

@@ -37,16 +37,8 @@ from models.audit.analysis import AuditResult, Stage, Transition, UnknownStatusE
 from models.audit.readers import Cancelled, LogError, Problem, TransitionList, check_statuses
 from models.core.validation import clean_text
 from models.plan.service import PlanError
-from models.core.schema import (
-    AUDIT_KINDS,
-    AuditChoice,
-    AuditImport,
-    AuditStage,
-    AuditStall,
-    AuditTransition,
-    Milestone,
-    Plan,
-)
+from models.audit.schema import AUDIT_KINDS, AuditChoice, AuditImport, AuditStage, AuditStall, AuditTransition
+from models.plan.schema import Milestone, Plan
 from models.core.feature import ChecklistItem
 from models.core.workspace import Workspace
 

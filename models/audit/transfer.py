@@ -28,15 +28,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from models.core.schema import (
-    AUDIT_KINDS,
-    AuditChoice,
-    AuditImport,
-    AuditStage,
-    AuditStall,
-    AuditTransition,
-    Milestone,
-)
+from models.audit.schema import AUDIT_KINDS, AuditChoice, AuditImport, AuditStage, AuditStall, AuditTransition
+from models.plan.schema import Milestone
 from models.core.transfer import DocReader, Section
 
 KEY = "audit"

@@ -18,7 +18,7 @@ from models.core.feature import Feature
 from models.core.files import atomic_file
 from models.core.pack import PackContext, SheetSpec
 from models.plan.service import PlanError, PlanInfo, list_milestones
-from models.core.schema import ExportRecord
+from models.export.schema import ExportRecord
 from models.plan.status import rag_status
 from models.plan.summary import plan_summary
 from models.core.workspace import Workspace

@@ -42,7 +42,8 @@ from models.lowcode.figures import (
 )
 from models.core.validation import clean_date, clean_text
 from models.plan.service import PlanError, PlanInfo
-from models.core.schema import LowcodeRequest, LowcodeSettings, LowcodeTool, Plan
+from models.lowcode.schema import LowcodeRequest, LowcodeSettings, LowcodeTool
+from models.plan.schema import Plan
 from models.core.feature import ChecklistItem
 from models.core.transfer import DocReader, Section
 from models.core.workspace import Workspace

@@ -39,13 +39,9 @@ from models.ownership.checks import (
 )
 from models.plan.service import PlanError
 from models.core.transfer import Section
-from models.core.schema import (
-    OwnershipAssignment,
-    OwnershipCapability,
-    OwnershipDepartment,
-    Plan,
-    Squad,
-)
+from models.ownership.schema import OwnershipAssignment, OwnershipCapability, OwnershipDepartment
+from models.plan.schema import Plan
+from models.squad.schema import Squad
 from models.core.workspace import Workspace
 
 LAYER_NAMES = {"front": "Front of house", "middle": "Middle of house", "back": "Back of house"}

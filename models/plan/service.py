@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models.core.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS, Milestone, Phase, Plan
+from models.plan.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS, Milestone, Phase, Plan
 from models.core.validation import PlanError, clean_date, clean_text
 from models.core.workspace import Workspace
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from models.core.pack import PackContext, SheetSpec
-from models.core.schema import STEP_NAMES
+from models.plan.schema import STEP_NAMES
 from models.plan.service import list_milestones, list_phases
 
 STATUS_FILL = {"done": "C8E6C9", "in progress": "BBDEFB", "not started": "EEEEEE", "blocked": "FFCDD2"}

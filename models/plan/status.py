@@ -15,7 +15,7 @@ from typing import Sequence
 
 from models.core.feature import ChecklistItem, Feature
 from models.plan.service import MilestoneInfo, PhaseInfo, PlanInfo
-from models.core.schema import STEP_NAMES, STEPS
+from models.plan.schema import STEP_NAMES, STEPS
 
 RED_SHARE = 0.20
 

@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from models.core.feature import Feature, sections_of
 from models.core.transfer import DocReader, TransferError
-from models.core.schema import MILESTONE_STATUSES, STEPS, Milestone, Phase, Plan
+from models.plan.schema import MILESTONE_STATUSES, STEPS, Milestone, Phase, Plan
 from models.core.workspace import Workspace
 
 FORMAT = "ninety-plan"

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from models.core.fields import Entity, FieldError
 from models.plan.service import PlanError, PlanInfo
-from models.core.schema import Plan, Squad, SquadAutonomy, SquadChange, SquadCheckIn, SquadMember
+from models.plan.schema import Plan
+from models.squad.schema import Squad, SquadAutonomy, SquadChange, SquadCheckIn, SquadMember
 from models.squad.entities import AUTONOMY, CHANGE, CHECKIN, MEMBER, SQUAD
 from models.squad.metrics import (
     Change,

@@ -21,7 +21,7 @@ from models.plan.service import (
     list_milestones,
     update_plan,
 )
-from models.core.schema import AuditImport, AuditStage, AuditTransition
+from models.audit.schema import AuditImport, AuditStage, AuditTransition
 from models.plan.summary import plan_summary
 from models.core.transfer import TransferError
 from models.plan.transfer import dump_plan, load_plan

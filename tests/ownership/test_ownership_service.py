@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from models.ownership import service as own
 from models.plan.service import PlanDraft, PlanError, create_plan, find_plan, list_plans
-from models.core.schema import OwnershipAssignment, OwnershipCapability, OwnershipDepartment, Squad
+from models.ownership.schema import OwnershipAssignment, OwnershipCapability, OwnershipDepartment
+from models.squad.schema import Squad
 from models.plan.summary import plan_summary
 from models.core.transfer import TransferError
 from models.plan.transfer import dump_plan, load_plan

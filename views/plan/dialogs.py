@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.plan.service import DEFAULT_HORIZON, PhaseInfo, PlanDraft, PlanInfo, default_phases
-from models.core.schema import STEP_NAMES, STEPS
+from models.plan.schema import STEP_NAMES, STEPS
 
 
 def to_qdate(d: date) -> QDate:

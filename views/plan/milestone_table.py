@@ -21,7 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QStyledItemDelegate, QWidget
 
 from models.plan.service import MilestoneInfo
-from models.core.schema import MILESTONE_STATUSES, STEP_NAMES, STEP_SHORT_NAMES, STEPS
+from models.plan.schema import MILESTONE_STATUSES, STEP_NAMES, STEP_SHORT_NAMES, STEPS
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2

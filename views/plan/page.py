@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.plan.service import MilestoneDraft, list_milestones, list_phases, plan_day
-from models.core.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS
+from models.plan.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS
 from models.plan.status import plan_checklist, rag_status
 from views.common.checklist import ChecklistWidget
 from views.plan.commands import AddMilestone, DeleteMilestone, EditMilestone, SetBaseline

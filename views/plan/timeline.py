@@ -10,7 +10,7 @@ from typing import Sequence
 
 
 from models.plan.service import MilestoneInfo, PhaseInfo, PlanInfo
-from models.core.schema import STEP_NAMES, STEPS
+from models.plan.schema import STEP_NAMES, STEPS
 from views.common.chart_canvas import LazyChartCanvas
 from views.plan.milestone_table import STATUS_COLOURS
 
