@@ -195,4 +195,8 @@ class TaskRunner(QObject):
         return progress
 
     def wait(self, msecs: int = 30000) -> bool:
-        return self.pool.waitForDone(msecs) and self.free_pool.waitForDone(msecs)
+        """Wait for the database executor, the general pool and the chart thread."""
+        from views.common.chart_canvas import wait_for_drawing
+
+        return (self.pool.waitForDone(msecs) and self.free_pool.waitForDone(msecs)
+                and wait_for_drawing(msecs))

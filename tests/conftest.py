@@ -26,6 +26,17 @@ def _isolated_data(tmp_path_factory, monkeypatch):
     return data
 
 
+@pytest.fixture(autouse=True)
+def _charts_drawn():
+    """No chart is still drawing on its thread when a test's widgets go."""
+    yield
+    import sys
+
+    canvas = sys.modules.get("views.common.chart_canvas")
+    if canvas is not None and canvas._POOL is not None:
+        canvas.wait_for_drawing()
+
+
 @pytest.fixture
 def ws(tmp_path):
     workspace = create_workspace(tmp_path / "test.ninety")

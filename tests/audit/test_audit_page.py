@@ -512,7 +512,8 @@ def test_an_edit_elsewhere_reuses_the_analysis_and_the_drawn_chart(qtbot, make_p
     draft = svc.MilestoneDraft(step="squad", title="Unrelated", due=date(2026, 4, 1))
     refreshed(qtbot, page, lambda: page.doc.execute(AddMilestone(page.doc, loaded, draft)))
     assert page.snapshot.result is before and chart.draw_count == 1
-    refreshed(qtbot, page, lambda: page.doc.execute(AddStall(page.doc, loaded, "C", "Backlog", d(9), d(10))))
+    with qtbot.waitSignal(chart.drawn, timeout=10000):  # drawn again, on the chart thread
+        refreshed(qtbot, page, lambda: page.doc.execute(AddStall(page.doc, loaded, "C", "Backlog", d(9), d(10))))
     assert page.snapshot.result is not before and page.snapshot.result.items == 3
     assert chart.draw_count == 2
 

@@ -256,53 +256,29 @@ CHARTS: tuple[tuple[str, str, Callable], ...] = (
 
 
 class AuditChart(LazyChartCanvas):
-    """One chart; draws when it is visible and its data changed."""
+    """One chart of the analysis; draws (on the chart thread) when visible and its data changed."""
 
     def __init__(self, key: str, draw: Callable, parent=None):
         super().__init__(parent, figsize=(9, 4), min_height=0,
                          placeholder="The chart is drawn when the figures are ready.")
         self.key = key
-        self._draw = draw
+        self._draw_result = draw
         self._data: tuple[AuditResult, Mapping[str, Stage]] | None = None
-        self._dirty = False
-        self.draw_count = 0
 
     def set_result(self, result: AuditResult | None, stages: Mapping[str, Stage]) -> None:
         data = (result, dict(stages)) if result is not None else None
         if data is not None and self._data is not None and data[0] is self._data[0] and data[1] == self._data[1]:
             return  # the same analysis: nothing to redraw
         self._data = data
-        self._dirty = True
-        if self.isVisible():
-            self.redraw()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.redraw()
-
-    def _on_draw(self, _event) -> None:
-        if self._data:
-            self.drawn.emit()
-
-    def redraw(self) -> None:
-        """Draw now (normally called when the chart becomes visible)."""
-        self._dirty = False
-        if self._data is None:
-            if self._figure is not None:
-                self._figure.clear()
-                self._canvas.draw_idle()
+        if data is None:
+            self.plot(None)
             return
-        self._ensure_canvas()
-        result, stages = self._data
-        self._draw(self._figure, result, stages)
-        self.draw_count += 1
-        self._canvas.draw_idle()
+        draw, (result, stages) = self._draw_result, data
+        self.plot(lambda fig: draw(fig, result, stages))
 
 
 def prewarm() -> None:
-    """Import matplotlib's Qt canvas (≈0.7 s); called from a worker thread so the
-    GUI thread does not pay for it when the first chart is drawn."""
-    import matplotlib.backends.backend_qtagg  # noqa: F401
+    """Import matplotlib (≈0.5 s) on a worker thread before the first chart needs it."""
+    import matplotlib.backends.backend_agg  # noqa: F401
     import matplotlib.dates  # noqa: F401
     import matplotlib.figure  # noqa: F401

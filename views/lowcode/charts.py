@@ -1,8 +1,7 @@
 """The Low-code page's charts: the weekly self-serve share against the target,
 lead time by route, and the Pareto of reasons a developer was needed.
 
-matplotlib is imported the first time a chart is drawn (see ``TimelineCanvas``);
-never pyplot. Each chart draws from a ``LowcodeState``.
+Drawn on the chart thread (see ``views.common.chart_canvas``); never pyplot. Each chart draws from a ``LowcodeState``.
 """
 from __future__ import annotations
 
@@ -28,11 +27,7 @@ class LowcodeChart(LazyChartCanvas):
         super().__init__(parent, figsize=(9, 3.6), min_height=220)
 
     def set_state(self, state: LowcodeState) -> None:
-        self._ensure_canvas()
-        self._figure.clear()
-        self.draw_state(self._figure, state)
-        self.drawn_with_data = True
-        self._canvas.draw_idle()
+        self.plot(lambda fig: self.draw_state(fig, state))
 
     def draw_state(self, fig, state: LowcodeState) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

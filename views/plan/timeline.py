@@ -1,7 +1,6 @@
 """The roadmap timeline: the three phases, milestones and a today line.
 
-matplotlib is imported the first time data arrives, not at start-up, so the
-window shows before the ~0.7 s the Qt backend costs.
+Drawn on the chart thread (see ``views.common.chart_canvas``).
 """
 from __future__ import annotations
 
@@ -24,47 +23,49 @@ class TimelineCanvas(LazyChartCanvas):
 
     def set_data(self, plan: PlanInfo, phases: Sequence[PhaseInfo],
                  milestones: Sequence[MilestoneInfo], as_of: date) -> None:
-        self._ensure_canvas()
-        import matplotlib.dates as mdates
-        from matplotlib.lines import Line2D
+        phases, milestones = tuple(phases), tuple(milestones)
+        self.plot(lambda fig: draw_timeline(fig, plan, phases, milestones, as_of))
 
-        fig = self._figure
-        fig.clear()
-        ax = fig.add_subplot(111)
-        order = {s: i for i, s in enumerate(STEPS)}
-        rows = {ph.step: len(STEPS) - 1 - order[ph.step] for ph in phases}
-        for ph in phases:
-            y = rows[ph.step]
-            ax.barh(y, (ph.end - ph.start).days + 1, left=mdates.date2num(ph.start), height=0.5,
-                    color=PHASE_COLOURS[ph.step], alpha=0.35, edgecolor=PHASE_COLOURS[ph.step])
-        for m in milestones:
-            y = rows.get(m.step)
-            if y is None:
-                continue
-            overdue = m.is_overdue(as_of)
-            ax.plot(mdates.date2num(m.due), y, marker=MARKERS[m.status], markersize=8,
-                    color=STATUS_COLOURS[m.status], markeredgecolor="#b71c1c" if overdue else "white",
-                    markeredgewidth=2 if overdue else 1, linestyle="none", zorder=3)
-        ax.axvline(mdates.date2num(as_of), color="#c62828", linewidth=1.5, zorder=4)
-        ax.annotate("today" if as_of == date.today() else as_of.isoformat(),
-                    (mdates.date2num(as_of), len(STEPS) - 0.45), color="#c62828",
-                    ha="center", fontsize=8)
-        ax.axvline(mdates.date2num(plan.end), color="#424242", linewidth=0.8, linestyle=":")
-        ax.set_yticks([rows[s] for s in STEPS if s in rows],
-                      [STEP_NAMES[s] for s in STEPS if s in rows])
-        ax.set_ylim(-0.6, len(STEPS) - 0.3)
-        left = min([plan.start] + [p.start for p in phases] + [m.due for m in milestones])
-        right = max([plan.end] + [p.end for p in phases] + [m.due for m in milestones])
-        ax.set_xlim(mdates.date2num(left - timedelta(days=2)), mdates.date2num(right + timedelta(days=3)))
-        ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=2))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-        ax.tick_params(axis="both", labelsize=8)
-        ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
-        ax.set_axisbelow(True)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        legend = [Line2D([], [], marker=MARKERS[s], color=STATUS_COLOURS[s], linestyle="none", label=s)
-                  for s in STATUS_COLOURS]
-        ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
-        self.drawn_with_data = True
-        self._canvas.draw_idle()
+
+def draw_timeline(fig, plan: PlanInfo, phases: Sequence[PhaseInfo], milestones: Sequence[MilestoneInfo],
+                  as_of: date) -> None:
+    """The phases as bars, the milestones as markers, today and the plan's end as lines."""
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    ax = fig.add_subplot(111)
+    order = {s: i for i, s in enumerate(STEPS)}
+    rows = {ph.step: len(STEPS) - 1 - order[ph.step] for ph in phases}
+    for ph in phases:
+        y = rows[ph.step]
+        ax.barh(y, (ph.end - ph.start).days + 1, left=mdates.date2num(ph.start), height=0.5,
+                color=PHASE_COLOURS[ph.step], alpha=0.35, edgecolor=PHASE_COLOURS[ph.step])
+    for m in milestones:
+        y = rows.get(m.step)
+        if y is None:
+            continue
+        overdue = m.is_overdue(as_of)
+        ax.plot(mdates.date2num(m.due), y, marker=MARKERS[m.status], markersize=8,
+                color=STATUS_COLOURS[m.status], markeredgecolor="#b71c1c" if overdue else "white",
+                markeredgewidth=2 if overdue else 1, linestyle="none", zorder=3)
+    ax.axvline(mdates.date2num(as_of), color="#c62828", linewidth=1.5, zorder=4)
+    ax.annotate("today" if as_of == date.today() else as_of.isoformat(),
+                (mdates.date2num(as_of), len(STEPS) - 0.45), color="#c62828",
+                ha="center", fontsize=8)
+    ax.axvline(mdates.date2num(plan.end), color="#424242", linewidth=0.8, linestyle=":")
+    ax.set_yticks([rows[s] for s in STEPS if s in rows],
+                  [STEP_NAMES[s] for s in STEPS if s in rows])
+    ax.set_ylim(-0.6, len(STEPS) - 0.3)
+    left = min([plan.start] + [p.start for p in phases] + [m.due for m in milestones])
+    right = max([plan.end] + [p.end for p in phases] + [m.due for m in milestones])
+    ax.set_xlim(mdates.date2num(left - timedelta(days=2)), mdates.date2num(right + timedelta(days=3)))
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.tick_params(axis="both", labelsize=8)
+    ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    legend = [Line2D([], [], marker=MARKERS[s], color=STATUS_COLOURS[s], linestyle="none", label=s)
+              for s in STATUS_COLOURS]
+    ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
