@@ -10,6 +10,7 @@ FEATURE = Feature(
     label="Audit",
     section=SECTION,
     summary_parts=(("audit", audit_summary),),
+    summary_rank=10,
     sheets=SHEETS,
     demo=add_demo_audit,
 )

@@ -41,6 +41,9 @@ class Feature:
     section: Section | None = None
     #: keys it adds to ``ninety summary --json``, in order
     summary_parts: tuple[tuple[str, SummaryPart], ...] = ()
+    #: where those keys stand among the features' (lowest first): the JSON keeps the order
+    #: scripts have seen since the first release, whatever order the features load in
+    summary_rank: int = 0
     overview_checks: tuple[OverviewCheck, ...] = ()
     demo: DemoPart | None = None
     #: its sheets in the status pack

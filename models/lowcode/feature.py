@@ -8,6 +8,7 @@ FEATURE = Feature(
     label="Low-code",
     section=SECTION,
     summary_parts=(("lowcode", summary_part),),
+    summary_rank=40,
     sheets=SHEETS,
     demo=demo_part,
 )

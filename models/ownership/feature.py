@@ -8,6 +8,7 @@ FEATURE = Feature(
     label="Ownership",
     section=SECTION,  # after the squad's: escalations may name a squad of the plan
     summary_parts=(("ownership", summary_part),),
+    summary_rank=20,
     overview_checks=(overview_check,),
     sheets=SHEETS,
     demo=demo_part,

@@ -58,7 +58,7 @@ def plan_summary(ws: Workspace, plan: PlanInfo, as_of: date, features: Sequence[
             for m in sorted(milestones, key=lambda m: (m.due, m.id))
         ],
     }
-    for feature in features:
+    for feature in sorted(features, key=lambda f: f.summary_rank):
         for key, part in feature.summary_parts:
             value = part(ws, plan, as_of)
             if value is not None:

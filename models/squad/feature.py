@@ -9,6 +9,7 @@ FEATURE = Feature(
     section=SECTION,
     # "squads" only when the plan has several
     summary_parts=(("squad", summary_squad), ("squads", summary_squads)),
+    summary_rank=30,
     sheets=SHEETS,
     demo=populate_demo_squad,
 )
