@@ -84,11 +84,17 @@ def open_window(path: Path, settings_file: Path):
 
 
 def settled(win) -> bool:
-    """No background task running or waiting to deliver, and the Audit page not mid-load.
+    """No background task running or waiting to deliver, no shown chart still drawing,
+    and the Audit page not mid-load.
     (A page redraws only while shown, so a hidden Audit page may have no snapshot yet.)"""
     audit = win.pages["audit"]
+    from views.common.chart_canvas import LazyChartCanvas, drawing_pool
+
+    charts = win.findChildren(LazyChartCanvas)
     return (not win.tasks._live and win.tasks.pool.activeThreadCount() == 0
-            and win.tasks.free_pool.activeThreadCount() == 0 and not audit.loading)
+            and win.tasks.free_pool.activeThreadCount() == 0 and not audit.loading
+            and drawing_pool().activeThreadCount() == 0
+            and not any(c.isVisible() and c.busy for c in charts))
 
 
 def audit_loaded(win) -> bool:
@@ -207,12 +213,12 @@ def main() -> int:
     parser.add_argument("--profile", metavar="STEP", help="cProfile this step on the GUI thread")
     args = parser.parse_args()
 
-    from PySide6.QtWidgets import QApplication
-
     from audit import generate  # bench/audit.py
     from gui_import import HEARTBEAT_MS, Heartbeat, run_until  # bench/gui_import.py
 
-    app = QApplication.instance() or QApplication([])
+    from desktop.app import make_app
+
+    app = make_app()  # the app's style sheet and interpreter settings, as users get them
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         log = tmp / "log.csv"

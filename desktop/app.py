@@ -20,6 +20,10 @@ _fault_log = None
 def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
+        # Charts draw and logs are analysed on worker threads. Each call from Qt into
+        # Python on the GUI thread (a model's data(), a paint) must take the interpreter
+        # lock from them; 1 ms slices instead of 5 keep a repaint from waiting tens of ms.
+        sys.setswitchinterval(0.001)
         QApplication.setOrganizationName(ORG_NAME)
         QApplication.setOrganizationDomain(ORG_DOMAIN)
         QApplication.setApplicationName(APP_NAME)

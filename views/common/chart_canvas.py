@@ -10,8 +10,9 @@ first time a chart is drawn, not at start-up.
 
 - A chart that is hidden is only marked stale; it draws when it is shown.
 - Only the newest draw shows: a result that a later ``plot`` superseded is dropped.
-- A resize draws again at the new size (after a short pause while dragging; the
-  previous image is stretched meanwhile).
+- Drawing starts 80 ms after the last ``plot`` (150 ms after a resize), when the
+  GUI thread has finished the refresh that asked for it; the previous image (stretched
+  after a resize) or the placeholder shows meanwhile.
 - ``drawn`` is emitted each time an image with data is on screen; ``figure`` is
   the figure behind it (for tests and for tooltips that map points).
 """
@@ -109,6 +110,8 @@ def wait_for_drawing(msecs: int = 10000) -> bool:
 class LazyChartCanvas(QWidget):
     #: emitted when an image drawn with data is on screen
     drawn = Signal()
+    #: how long a plot or resize waits before drawing starts (later ones in that time coalesce)
+    SETTLE_MS = 80
 
     def __init__(self, parent=None, *, figsize: tuple[float, float] = (9, 4), min_height: int = 220,
                  placeholder: str = "Loading the chart…"):
@@ -126,8 +129,11 @@ class LazyChartCanvas(QWidget):
         self._stale = False
         #: how many images have been drawn (each costs a figure on the drawing thread)
         self.draw_count = 0
-        self._resize_timer = QTimer(self, singleShot=True, interval=150)
-        self._resize_timer.timeout.connect(self._start_render)
+        # A draw starts once the GUI thread has finished what made it (a page refresh and
+        # its repaint): drawing holds the interpreter lock in slices, and a repaint that
+        # calls into Python hundreds of times would wait for it at each call.
+        self._render_timer = QTimer(self, singleShot=True, interval=self.SETTLE_MS)
+        self._render_timer.timeout.connect(self._start_render)
 
     # ----------------------------------------------------------------- API
     @property
@@ -157,7 +163,7 @@ class LazyChartCanvas(QWidget):
             return
         self._stale = True
         if self.isVisible():
-            self._start_render()
+            self._render_timer.start()
 
     def sizeHint(self) -> QSize:
         return self._hint
@@ -203,12 +209,12 @@ class LazyChartCanvas(QWidget):
         super().showEvent(event)
         if self._stale or (self._draw is not None and self._image is None
                            and self._shown_generation != self._generation):
-            self._start_render()
+            self._render_timer.start()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._draw is not None and self.isVisible():
-            self._resize_timer.start()
+            self._render_timer.start(max(self.SETTLE_MS, 150))
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
