@@ -12,7 +12,7 @@ import math
 from typing import Callable, Mapping
 
 from models.audit.analysis import INTAKE, AuditResult, Stage
-from views.common.chart_canvas import LazyChartCanvas
+from views.common.chart_canvas import LazyChartCanvas, ink
 
 KIND_COLOURS = {"active": "#3d7ab8", "queue": "#e0883a", "done": "#8fa89a"}
 #: shades per kind for the cumulative flow diagram, cycled when a kind has many statuses
@@ -21,8 +21,8 @@ KIND_SHADES = {
     "queue": ("#d9762b", "#efa25a", "#f5c28f", "#b85d18", "#f8d6b3"),
     "done": ("#7c9a88", "#a9c2b3", "#5f7d6b", "#c8d8ce"),
 }
-MEDIAN_COLOUR = "#1b5e20"
-P85_COLOUR = "#b71c1c"
+MEDIAN_COLOUR = "ok"
+P85_COLOUR = "danger"
 FONT = 8.5
 
 
@@ -74,7 +74,7 @@ def draw_heatmap(fig, result: AuditResult, stages: Mapping[str, Stage] | None = 
         _empty(ax, "No queue time: no item waited in a queue status.")
         return
     data = np.ma.masked_invalid(np.array([[math.nan if v is None else v for v in r] for r in matrix], dtype=float))
-    cmap = _cmap("OrRd").with_extremes(bad="#f4f4f4")
+    cmap = _cmap("OrRd").with_extremes(bad=ink(fig, "grid"))
     image = ax.imshow(data, cmap=cmap, aspect="auto", vmin=0)
     vmax = float(data.max()) if data.count() else 1.0
     for i, r in enumerate(rows):
@@ -96,7 +96,7 @@ def draw_heatmap(fig, result: AuditResult, stages: Mapping[str, Stage] | None = 
     ax.tick_params(axis="both", labelsize=FONT)
     ax.set_xticks([x - 0.5 for x in range(1, len(cols))], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, len(rows))], minor=True)
-    ax.grid(which="minor", color="white", linewidth=2)
+    ax.grid(which="minor", color=ink(ax, "surface"), linewidth=2)
     ax.tick_params(which="minor", length=0)
     for side in ax.spines.values():
         side.set_visible(False)
@@ -147,7 +147,7 @@ def draw_active_queue(fig, result: AuditResult) -> None:
     ax.set_title("Days per status" + (f" (top {len(shown)}; {hidden} more in the table)" if hidden else ""),
                  fontsize=FONT + 0.5, loc="left")
     ax.legend(fontsize=FONT, frameon=False, loc="lower right")
-    ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
+    ax.grid(axis="x", color=ink(ax, "grid"), linewidth=0.6)
     ax.set_axisbelow(True)
     _style(ax)
 
@@ -161,11 +161,11 @@ def draw_active_queue(fig, result: AuditResult) -> None:
     for i, (_d, a, q) in enumerate(depts):
         if a + q > 0:
             ax2.text(a + q, i, f" {100 * q / (a + q):.0f} % waiting", va="center", fontsize=FONT - 0.5,
-                     color="#424242")
+                     color=ink(ax, "text"))
     ax2.set_xlabel("days, all items", fontsize=FONT)
     ax2.set_title("Per department", fontsize=FONT + 0.5, loc="left")
     ax2.margins(x=0.28)
-    ax2.grid(axis="x", color="#e6e6e6", linewidth=0.6)
+    ax2.grid(axis="x", color=ink(ax2, "grid"), linewidth=0.6)
     ax2.set_axisbelow(True)
     _style(ax2)
 
@@ -208,7 +208,7 @@ def draw_cumulative_flow(fig, result: AuditResult, stages: Mapping[str, Stage]) 
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=FONT - 0.5,
               frameon=False)
-    ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
+    ax.grid(axis="y", color=ink(ax, "grid"), linewidth=0.6)
     _style(ax)
     return polys
 
@@ -224,23 +224,23 @@ def draw_flow_time(fig, result: AuditResult) -> None:
         _empty(ax, "No item has finished yet, so there is no flow time to show.")
         return
     bins = max(5, min(40, int(math.sqrt(len(times))) + 1))
-    ax.hist(times, bins=bins, color="#7d9dc0", edgecolor="white", linewidth=0.6)
+    ax.hist(times, bins=bins, color="#7d9dc0", edgecolor=ink(ax, "surface"), linewidth=0.6)
     med, p85 = result.flow_time_median, result.flow_time_p85
-    ax.axvline(med, color=MEDIAN_COLOUR, linewidth=1.8, label=f"median {_days(med)}")
-    ax.axvline(p85, color=P85_COLOUR, linewidth=1.8, linestyle="--", label=f"85th percentile {_days(p85)}")
+    ax.axvline(med, color=ink(ax, MEDIAN_COLOUR), linewidth=1.8, label=f"median {_days(med)}")
+    ax.axvline(p85, color=ink(ax, P85_COLOUR), linewidth=1.8, linestyle="--", label=f"85th percentile {_days(p85)}")
     ax.set_xlabel("flow time, days (first event to done, waiting included)", fontsize=FONT)
     ax.set_ylabel("finished items", fontsize=FONT)
     ax.set_title(f"Flow time of the {len(times):,} finished items: 85 % finished within {_days(p85)}",
                  fontsize=FONT + 0.5, loc="left")
     ax.legend(fontsize=FONT, frameon=False)
-    ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
+    ax.grid(axis="y", color=ink(ax, "grid"), linewidth=0.6)
     ax.set_axisbelow(True)
     _style(ax)
 
 
 def _empty(ax, text: str) -> None:
     ax.set_axis_off()
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=FONT + 1, color="#616161",
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=FONT + 1, color=ink(ax, "muted"),
             transform=ax.transAxes)
 
 

@@ -10,6 +10,8 @@ first time a chart is drawn, not at start-up.
 
 - A chart that is hidden is only marked stale; it draws when it is shown.
 - Only the newest draw shows: a result that a later ``plot`` superseded is dropped.
+- Figures follow the desktop's light or dark scheme (``chart_style``; draw functions
+  take colours by role with ``ink``) and draw again when it changes.
 - Drawing starts 80 ms after the last ``plot`` (150 ms after a resize), when the
   GUI thread has finished the refresh that asked for it; the previous image (stretched
   after a resize) or the placeholder shows meanwhile.
@@ -22,9 +24,11 @@ import threading
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from views.common.palette import hex_of, is_dark
 
 #: a draw function: builds the figure it is given (called on the drawing thread)
 Draw = Callable[[Any], None]
@@ -38,17 +42,42 @@ def mpl_text(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def render(draw: Draw, width: int, height: int, ratio: float = 1.0) -> tuple[QImage, Any]:
-    """Draw *draw* into a new figure of ``width`` x ``height`` logical pixels and return
-    the image and the figure. Safe on any thread: it touches no widget."""
+def ink(artist, role: str) -> str:
+    """The colour of *role* (``views.common.palette``) for the figure *artist* belongs to:
+    draw functions call ``ink(ax, "grid")`` instead of naming a hex colour."""
+    fig = getattr(artist, "figure", None) or artist
+    return hex_of(role, getattr(fig, "ninety_dark", False))
+
+
+def chart_style(dark: bool) -> dict[str, Any]:
+    """matplotlib settings for a figure in the light or the dark scheme."""
+    def c(role: str) -> str:
+        return hex_of(role, dark)
+    return {
+        "figure.facecolor": c("surface"), "axes.facecolor": c("surface"), "savefig.facecolor": c("surface"),
+        "text.color": c("text"), "axes.labelcolor": c("text"), "axes.edgecolor": c("muted"),
+        "xtick.color": c("muted"), "ytick.color": c("muted"),
+        "xtick.labelcolor": c("text"), "ytick.labelcolor": c("text"),
+        "grid.color": c("grid"), "legend.labelcolor": c("text"),
+        "legend.facecolor": c("surface"), "legend.edgecolor": c("grid"),
+    }
+
+
+def render(draw: Draw, width: int, height: int, ratio: float = 1.0, dark: bool = False) -> tuple[QImage, Any]:
+    """Draw *draw* into a new figure of ``width`` x ``height`` logical pixels, in the light
+    or dark scheme, and return the image and the figure. Safe on any thread: it touches
+    no widget (the chart thread is the only one that uses matplotlib)."""
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     dpi = DPI * ratio
-    fig = Figure(figsize=(max(width, 50) / DPI, max(height, 50) / DPI), dpi=dpi, layout="constrained")
-    canvas = FigureCanvasAgg(fig)
-    draw(fig)
-    canvas.draw()
+    with matplotlib.rc_context(chart_style(dark)):
+        fig = Figure(figsize=(max(width, 50) / DPI, max(height, 50) / DPI), dpi=dpi, layout="constrained")
+        fig.ninety_dark = dark
+        canvas = FigureCanvasAgg(fig)
+        draw(fig)
+        canvas.draw()
     w, h = canvas.get_width_height(physical=True)
     image = QImage(bytes(canvas.buffer_rgba()), w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
     image.setDevicePixelRatio(ratio)
@@ -61,16 +90,16 @@ class _Signals(QObject):
 
 
 class _Render(QRunnable):
-    def __init__(self, generation: int, draw: Draw, size: QSize, ratio: float, signals: _Signals):
+    def __init__(self, generation: int, draw: Draw, size: QSize, ratio: float, dark: bool, signals: _Signals):
         super().__init__()
         self.setAutoDelete(False)  # Python owns it (see desktop/tasks.py)
-        self.generation, self.draw, self.size, self.ratio = generation, draw, size, ratio
+        self.generation, self.draw, self.size, self.ratio, self.dark = generation, draw, size, ratio, dark
         self.signals = signals
         self.finished = False
 
     def run(self) -> None:
         try:
-            image, fig = render(self.draw, self.size.width(), self.size.height(), self.ratio)
+            image, fig = render(self.draw, self.size.width(), self.size.height(), self.ratio, self.dark)
         except Exception as exc:  # a chart that cannot draw says so in place of the chart
             traceback.print_exc()
             self.signals.failed.emit(self.generation, str(exc) or exc.__class__.__name__)
@@ -127,6 +156,7 @@ class LazyChartCanvas(QWidget):
         self._generation = 0
         self._shown_generation = -1
         self._stale = False
+        self._dark = False
         #: how many images have been drawn (each costs a figure on the drawing thread)
         self.draw_count = 0
         # A draw starts once the GUI thread has finished what made it (a page refresh and
@@ -173,16 +203,17 @@ class LazyChartCanvas(QWidget):
         if self._draw is None or not self.isVisible():
             return
         self._stale = False
-        size = self.size()
+        size, dark = self.size(), is_dark()
         if self._image is not None and self._shown_generation == self._generation \
-                and self._image.deviceIndependentSize().toSize() == size:
-            return  # already drawn at this size
+                and self._image.deviceIndependentSize().toSize() == size and self._dark == dark:
+            return  # already drawn at this size, in this scheme
+        self._dark = dark
         # a signals object per job, owned by the job: a chart closed meanwhile is simply
         # no longer connected when the image arrives
         signals = _Signals()
         signals.done.connect(self._on_image, Qt.ConnectionType.QueuedConnection)
         signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
-        _start(_Render(self._generation, self._draw, size, self.devicePixelRatioF(), signals))
+        _start(_Render(self._generation, self._draw, size, self.devicePixelRatioF(), dark, signals))
 
     @Slot(int, object, object)
     def _on_image(self, generation: int, image: QImage, fig) -> None:
@@ -209,6 +240,13 @@ class LazyChartCanvas(QWidget):
         super().showEvent(event)
         if self._stale or (self._draw is not None and self._image is None
                            and self._shown_generation != self._generation):
+            self._render_timer.start()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        # the desktop switched between light and dark: draw again in the new scheme
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) \
+                and self._draw is not None and self.isVisible() and is_dark() != self._dark:
             self._render_timer.start()
 
     def resizeEvent(self, event) -> None:

@@ -5,16 +5,16 @@ Drawn on the chart thread (see ``views.common.chart_canvas``); never pyplot. Eac
 """
 from __future__ import annotations
 
-from views.common.chart_canvas import LazyChartCanvas, mpl_text
+from views.common.chart_canvas import LazyChartCanvas, ink, mpl_text
 
 from models.lowcode.service import LowcodeState
 
-SELF_SERVE = "#2e7d32"
-DEVELOPER = "#d9893b"
-BELOW = "#7aa6c2"
-TARGET = "#c62828"
-GRID = "#e0e0e0"
-MUTED = "#616161"
+SELF_SERVE = "ok"
+DEVELOPER = "series-2"
+BELOW = "neutral"
+TARGET = "danger"
+GRID = "grid"
+MUTED = "muted"
 
 
 _plain = mpl_text
@@ -36,7 +36,7 @@ class LowcodeChart(LazyChartCanvas):
     def empty(fig, text: str) -> None:
         ax = fig.add_subplot(111)
         ax.set_axis_off()
-        ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=MUTED, transform=ax.transAxes)
+        ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, color=ink(ax, MUTED), transform=ax.transAxes)
 
     @staticmethod
     def tidy(ax) -> None:
@@ -63,7 +63,8 @@ class WeeklyShareChart(LowcodeChart):
         ax = fig.add_subplot(111)
         xs = [mdates.date2num(w.week_start) + 3 for w in weeks]  # the middle of the week
         shares = [(w.share or 0) * 100 for w in weeks]
-        colours = [SELF_SERVE if w.share is not None and w.share >= f.target_share else BELOW for w in weeks]
+        colours = [ink(fig, SELF_SERVE if w.share is not None and w.share >= f.target_share else BELOW)
+                   for w in weeks]
         bars = ax.bar(xs, shares, width=5.2, color=colours, label="Self-serve share of the week's deliveries")
         # the week containing the as-of date is not over: show it lighter, "so far"
         partial = (state.as_of - weeks[-1].week_start).days < 6
@@ -76,12 +77,12 @@ class WeeklyShareChart(LowcodeChart):
                 label += "\nso far"
             y = (w.share or 0) * 100
             ax.annotate(label, (x, y), textcoords="offset points", xytext=(0, 2), ha="center", fontsize=7,
-                        color=MUTED)
+                        color=ink(ax, MUTED))
         rolling = state.rolling_share()
         if rolling:
             ax.plot([mdates.date2num(d) for d, _s in rolling], [share * 100 for _d, share in rolling],
-                    color="#1565c0", linewidth=1.8, marker="o", markersize=3, label="Last 4 weeks (rolling)")
-        ax.axhline(f.target_share * 100, color=TARGET, linestyle="--", linewidth=1.3,
+                    color=ink(ax, "series-1"), linewidth=1.8, marker="o", markersize=3, label="Last 4 weeks (rolling)")
+        ax.axhline(f.target_share * 100, color=ink(ax, TARGET), linestyle="--", linewidth=1.3,
                    label=f"Target {f.target_share:.0%}")
         ax.set_ylim(0, 109)
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
@@ -89,9 +90,9 @@ class WeeklyShareChart(LowcodeChart):
         ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=2 if len(weeks) > 10 else 1))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
         ax.set_xlim(xs[0] - 4, xs[-1] + 4)
-        ax.grid(axis="y", color=GRID, linewidth=0.6)
+        ax.grid(axis="y", color=ink(ax, GRID), linewidth=0.6)
         ax.set_title("Weekly self-serve share of delivered requests (weeks start on Monday)", fontsize=9,
-                     loc="left", color=MUTED)
+                     loc="left", color=ink(ax, MUTED))
         ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
         self.tidy(ax)
 
@@ -111,15 +112,16 @@ class LeadTimeChart(LowcodeChart):
         positions = [i + 1 for i, values in enumerate(data) if values]
         shown = [values for values in data if values]
         box = ax.boxplot(shown, positions=positions, orientation="horizontal", widths=0.5, showfliers=False,
-                         patch_artist=True, medianprops={"color": "black", "linewidth": 1.5})
-        colours = [c for (_k, _l, c), values in zip(self.ROUTES, data) if values]
+                         patch_artist=True, medianprops={"color": ink(fig, "text"), "linewidth": 1.5})
+        colours = [ink(fig, c) for (_k, _l, c), values in zip(self.ROUTES, data) if values]
         for patch, colour in zip(box["boxes"], colours):
             patch.set_facecolor(colour)
             patch.set_alpha(0.25)
             patch.set_edgecolor(colour)
-        for (key, _label, colour), pos, values in zip(self.ROUTES, range(1, 3), data):
+        for (key, _label, role), pos, values in zip(self.ROUTES, range(1, 3), data):
             if not values:
                 continue
+            colour = ink(fig, role)
             # spread equal values a little so every request shows (deterministic, no randomness)
             counts: dict[int, int] = {}
             ys = []
@@ -136,8 +138,8 @@ class LeadTimeChart(LowcodeChart):
         right = max(max(v) for v in data if v)
         ax.set_xlim(-0.5, right * 1.45 + 2)
         ax.set_xlabel("Lead time, requested → delivered (calendar days)", fontsize=9)
-        ax.grid(axis="x", color=GRID, linewidth=0.6)
-        ax.set_title("Lead time by route (every delivered request is a dot)", fontsize=9, loc="left", color=MUTED)
+        ax.grid(axis="x", color=ink(ax, GRID), linewidth=0.6)
+        ax.set_title("Lead time by route (every delivered request is a dot)", fontsize=9, loc="left", color=ink(ax, MUTED))
         self.tidy(ax)
 
 
@@ -154,7 +156,7 @@ class ReasonsChart(LowcodeChart):
             return
         ax = fig.add_subplot(111)
         xs = list(range(len(rows)))
-        ax.bar(xs, [r.count for r in rows], color=DEVELOPER, width=0.6, label="Developer requests")
+        ax.bar(xs, [r.count for r in rows], color=ink(ax, DEVELOPER), width=0.6, label="Developer requests")
         for x, r in zip(xs, rows):
             ax.annotate(str(r.count), (x, r.count), textcoords="offset points", xytext=(0, 2), ha="center",
                         fontsize=8)
@@ -163,16 +165,16 @@ class ReasonsChart(LowcodeChart):
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(0, max(r.count for r in rows) * 1.18)
         cum = ax.twinx()
-        cum.plot(xs, [r.cumulative_share * 100 for r in rows], color="#37474f", marker="o", markersize=4,
+        cum.plot(xs, [r.cumulative_share * 100 for r in rows], color=ink(ax, "series-4"), marker="o", markersize=4,
                  linewidth=1.5, label="Cumulative share")
-        cum.axhline(80, color=MUTED, linestyle=":", linewidth=1)
+        cum.axhline(80, color=ink(ax, MUTED), linestyle=":", linewidth=1)
         cum.set_ylim(0, 105)
         cum.yaxis.set_major_formatter(PercentFormatter(decimals=0))
         cum.tick_params(labelsize=8)
         cum.spines["top"].set_visible(False)
         handles = ax.get_legend_handles_labels()[0] + cum.get_legend_handles_labels()[0]
         ax.legend(handles=handles, loc="center right", fontsize=8, frameon=False)
-        ax.grid(axis="y", color=GRID, linewidth=0.6)
+        ax.grid(axis="y", color=ink(ax, GRID), linewidth=0.6)
         ax.set_title("Why a developer was needed (all developer requests so far): build the left-most first",
-                     fontsize=9, loc="left", color=MUTED)
+                     fontsize=9, loc="left", color=ink(ax, MUTED))
         self.tidy(ax)

@@ -10,7 +10,7 @@ from typing import Sequence
 
 from models.plan.service import MilestoneInfo, PhaseInfo, PlanInfo
 from models.plan.schema import STEP_NAMES, STEPS
-from views.common.chart_canvas import LazyChartCanvas
+from views.common.chart_canvas import LazyChartCanvas, ink
 from views.plan.milestone_table import STATUS_COLOURS
 
 PHASE_COLOURS = {"audit": "#5b7db1", "squad": "#d9893b", "lowcode": "#5a9e6f"}
@@ -46,13 +46,13 @@ def draw_timeline(fig, plan: PlanInfo, phases: Sequence[PhaseInfo], milestones: 
             continue
         overdue = m.is_overdue(as_of)
         ax.plot(mdates.date2num(m.due), y, marker=MARKERS[m.status], markersize=8,
-                color=STATUS_COLOURS[m.status], markeredgecolor="#b71c1c" if overdue else "white",
+                color=STATUS_COLOURS[m.status], markeredgecolor=ink(ax, "danger") if overdue else ink(ax, "surface"),
                 markeredgewidth=2 if overdue else 1, linestyle="none", zorder=3)
-    ax.axvline(mdates.date2num(as_of), color="#c62828", linewidth=1.5, zorder=4)
+    ax.axvline(mdates.date2num(as_of), color=ink(ax, "danger"), linewidth=1.5, zorder=4)
     ax.annotate("today" if as_of == date.today() else as_of.isoformat(),
-                (mdates.date2num(as_of), len(STEPS) - 0.45), color="#c62828",
+                (mdates.date2num(as_of), len(STEPS) - 0.45), color=ink(ax, "danger"),
                 ha="center", fontsize=8)
-    ax.axvline(mdates.date2num(plan.end), color="#424242", linewidth=0.8, linestyle=":")
+    ax.axvline(mdates.date2num(plan.end), color=ink(ax, "muted"), linewidth=0.8, linestyle=":")
     ax.set_yticks([rows[s] for s in STEPS if s in rows],
                   [STEP_NAMES[s] for s in STEPS if s in rows])
     ax.set_ylim(-0.6, len(STEPS) - 0.3)
@@ -62,7 +62,7 @@ def draw_timeline(fig, plan: PlanInfo, phases: Sequence[PhaseInfo], milestones: 
     ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.tick_params(axis="both", labelsize=8)
-    ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
+    ax.grid(axis="x", color=ink(ax, "grid"), linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
