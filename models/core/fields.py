@@ -136,9 +136,10 @@ class Field:
             if not isinstance(raw, str):
                 raise PlanError("must be a date YYYY-MM-DD")
             try:
-                return date.fromisoformat(raw)
+                day = date.fromisoformat(raw)
             except ValueError:
                 raise PlanError(f"{raw!r} is not a date YYYY-MM-DD") from None
+            return self.clean(day)  # within the range every entry point accepts
         if kind == "choice" and raw not in self.choices:
             raise PlanError(f"{raw!r} is not one of {', '.join(self.choices)}")
         if kind == "bool" and not isinstance(raw, bool):

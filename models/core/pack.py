@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
+
 @dataclass
 class PackContext:
     """What every sheet builder gets."""
@@ -18,6 +19,12 @@ class PackContext:
     #: filled by sheet builders that provide chart data for the Summary sheet
     refs: dict[str, Any] = field(default_factory=dict)
     check: Callable[[], None] = lambda: None
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, run once per export: sheet builders and their ``present`` tests share it."""
+        if key not in self.refs:
+            self.refs[key] = compute()
+        return self.refs[key]
 
 
 @dataclass(frozen=True)

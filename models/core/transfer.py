@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
-from models.core.validation import PlanError
+from models.core.validation import PlanError, check_day
 
 
 class TransferError(PlanError):
@@ -71,7 +71,9 @@ class DocReader:
         if not isinstance(value, str):
             raise self.fail(f"{where}.{key}", "must be a date YYYY-MM-DD")
         try:
-            return date.fromisoformat(value)
+            return check_day(date.fromisoformat(value), "the date")
+        except PlanError as exc:
+            raise self.fail(f"{where}.{key}", str(exc)) from None
         except ValueError:
             raise self.fail(f"{where}.{key}", f"{value!r} is not a date YYYY-MM-DD") from None
 

@@ -30,6 +30,21 @@ def _files(folder):
     return sorted(p.name for p in folder.iterdir())
 
 
+def old_file(path, revision: str, titles=("M",)):
+    """A workspace made by an older Ninety (*revision*) holding plan 1 and its milestones."""
+    sqlite3.connect(path).close()
+    migrate_to(path, revision)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode = DELETE")
+    con.execute("INSERT INTO plans (id, name, organisation, sponsor, revenue_architect, start_date,"
+                " horizon_days, created_at) VALUES (1, 'P', '', '', '', '2025-01-06', 90, '2025-01-01 00:00:00')")
+    con.executemany("INSERT INTO milestones (plan_id, step, title, owner, due_date, status, notes)"
+                    " VALUES (1, 'audit', ?, '', '2025-01-20', 'done', '')", [(t,) for t in titles])
+    con.commit()
+    con.close()
+    return path
+
+
 def _assert_refused(path, error=NotAWorkspaceError, match=None):
     before = path.read_bytes()
     siblings = _files(path.parent)
@@ -236,15 +251,24 @@ def test_every_revision_upgrades_a_file_with_data_to_head(tmp_path):
     revisions, head = known_revisions()
     assert revisions[0] == "0001" and revisions[-1] == head
     for rev in revisions[:-1]:
-        path = tmp_path / f"at-{rev}.ninety"
-        sqlite3.connect(path).close()
-        migrate_to(path, rev)
-        con = sqlite3.connect(path)
-        con.execute("INSERT INTO plans (id, name, organisation, sponsor, revenue_architect, start_date,"
-                    " horizon_days, created_at) VALUES (1, 'P', '', '', '', '2025-01-06', 90, '2025-01-01 00:00:00')")
-        con.execute("INSERT INTO milestones (id, plan_id, step, title, owner, due_date, status, notes)"
-                    " VALUES (1, 1, 'audit', 'M', '', '2025-01-20', 'done', '')")
-        con.commit()
-        con.close()
+        path = old_file(tmp_path / f"at-{rev}.ninety", rev)
         with open_workspace(path) as ws:
             assert [m.title for m in list_milestones(ws, 1)] == ["M"]
+
+
+def test_the_head_revision_known_to_the_code_is_the_newest_migration():
+    from models.core.workspace import HEAD_REVISION
+
+    assert known_revisions()[1] == HEAD_REVISION
+
+
+def test_a_current_workspace_opens_without_loading_alembic(ws, tmp_path):
+    import subprocess
+    import sys
+
+    ws.close()
+    code = ("import sys; from models.core.workspace import inspect_file; "
+            f"c = inspect_file({str(ws.path)!r}); "
+            "print(c.needs_migration, any(m.startswith('alembic') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]

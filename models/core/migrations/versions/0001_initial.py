@@ -12,7 +12,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute("PRAGMA application_id = 1312370775")  # 0x4E393057, "N90W"
+    if op.get_bind().dialect.name == "sqlite":  # a file's mark; a server database has none
+        op.execute("PRAGMA application_id = 1312370775")  # 0x4E393057, "N90W"
     op.create_table(
         "plans",
         sa.Column("id", sa.Integer, primary_key=True),

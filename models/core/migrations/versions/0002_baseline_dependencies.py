@@ -17,10 +17,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("plans", recreate="always") as batch:
+    # SQLite rebuilds the tables; a server alters them in place (a rebuild there would
+    # have to drop the primary keys their children's foreign keys depend on)
+    recreate = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("plans", recreate=recreate) as batch:
         batch.add_column(sa.Column("timezone", sa.String(64), nullable=False, server_default=""))
         batch.create_check_constraint("ck_plans_horizon", "horizon_days BETWEEN 1 AND 730")
-    with op.batch_alter_table("milestones", recreate="always") as batch:
+    with op.batch_alter_table("milestones", recreate=recreate) as batch:
         batch.add_column(sa.Column("baseline_due", sa.Date, nullable=True))
         batch.add_column(sa.Column("depends_on_id", sa.Integer, nullable=True))
         batch.create_foreign_key(
