@@ -1,9 +1,11 @@
 """Work-item-log analysis for the "Audit bottlenecks" step.
 
-Pure Python (stdlib only).  The input is a *transition log* (one
-:class:`Transition` per status change) and a *stage map* (one :class:`Stage`
-per workflow status, saying its department and whether it is ``active``,
-``queue`` or ``done``).  :func:`analyse` turns them into an :class:`AuditResult`.
+The input is a *transition log* (one :class:`Transition` per status change;
+a :class:`~.transition_list.TransitionList` holds it by the column) and a
+*stage map* (one :class:`Stage` per workflow status, saying its department and
+whether it is ``active``, ``queue`` or ``done``).  :func:`analyse` turns them
+into an :class:`AuditResult`, working by the column with numpy (imported when
+an analysis runs, not with this module).
 
 Definitions (all times are calendar time; a day is 86 400 s):
 
@@ -37,11 +39,11 @@ Definitions (all times are calendar time; a day is 86 400 s):
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from operator import itemgetter
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
+
+from models.core.validation import DATE_MAX, DATE_MIN, PlanError
 
 __all__ = [
     "KINDS",
@@ -65,7 +67,6 @@ ACTIVE, QUEUE, DONE = KINDS
 INTAKE = "Intake"
 SECONDS_PER_DAY = 86400.0
 
-_key0 = itemgetter(0)
 
 
 # --------------------------------------------------------------------------
@@ -81,11 +82,12 @@ class Stage:
     kind: str
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(
-                f"bad kind {self.kind!r} for status {self.status!r} "
-                f"(expected one of {', '.join(KINDS)})"
-            )
+        _check_kind(self.status, self.kind)
+
+
+def _check_kind(status: str, kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"bad kind {kind!r} for status {status!r} (expected one of {', '.join(KINDS)})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +168,8 @@ class CumulativeFlow:
     each calendar day.
 
     ``days`` runs from the day of the earliest row to the day of ``as_of``
-    (both inclusive), in the time zone of ``as_of``.  ``statuses`` lists every
+    (both inclusive), in the time zone of ``as_of``; a log spanning more than
+    ``MAX_FLOW_POINTS`` days is sampled every n-th day (its last day kept).  ``statuses`` lists every
     status (``done`` ones included) that occurs in the log, in stage-map
     order.  ``counts[i][j]`` is the number of items whose status at the end of
     ``days[j]`` (after all of that day's changes; for the last day, as of
@@ -248,6 +251,17 @@ class AuditResult:
         }
 
 
+#: the timestamps an analysis accepts: the date range of every entry point, in UTC
+_MIN_TS = datetime.combine(DATE_MIN, time(0), tzinfo=timezone.utc).timestamp()
+_MAX_TS = datetime.combine(DATE_MAX + timedelta(days=1), time(0), tzinfo=timezone.utc).timestamp()
+#: the cumulative flow has at most this many points: past ~4 years of days it is sampled
+MAX_FLOW_POINTS = 1500
+
+
+class DateRangeError(PlanError):
+    """The log has timestamps outside the years every entry point accepts."""
+
+
 class UnknownStatusError(ValueError):
     """The log uses statuses that the stage map does not define."""
 
@@ -307,83 +321,156 @@ def _lookups(stages: Mapping[str, Stage]) -> tuple[dict[str, str], dict[str, str
     kind_of: dict[str, str] = {}
     dept_of: dict[str, str] = {}
     for status, stage in stages.items():
-        if stage.kind not in KINDS:
-            raise ValueError(f"bad kind {stage.kind!r} for status {status!r}")
+        _check_kind(status, stage.kind)
         kind_of[status] = stage.kind
         dept_of[status] = stage.department
     return kind_of, dept_of
 
 
-def _group(
-    transitions: Iterable[Transition], kind_of: Mapping[str, str]
-) -> tuple[dict[str, list[tuple[float, str]]], datetime | None]:
-    """Group rows by item as ``(epoch seconds, to_status)`` in log order.
-    Returns the groups and the latest ``at``.  Raises for unknown statuses
-    and naive timestamps."""
-    groups: dict[str, list[tuple[float, str]]] = {}
-    get = groups.get
-    seen: set[str] = set()
-    add = seen.add
-    max_ts = -math.inf
-    max_at: datetime | None = None
-    for tr in transitions:
-        at = tr.at
-        if at.tzinfo is None:
-            raise ValueError(f"naive timestamp {at.isoformat()} for item {tr.item!r}")
-        ts = at.timestamp()
-        if ts > max_ts:
-            max_ts = ts
-            max_at = at
-        s = tr.to_status
-        add(s)
-        f = tr.from_status
-        if f:
-            add(f)
-        rows = get(tr.item)
-        if rows is None:
-            groups[tr.item] = [(ts, s)]
-        else:
-            rows.append((ts, s))
-    unknown = seen.difference(kind_of)
-    if unknown:
-        raise UnknownStatusError(sorted(unknown))
-    return groups, max_at
+@dataclass(frozen=True)
+class _Kept:
+    """The rows that count as of ``as_of``, by the column (numpy arrays): grouped by
+    item (items in order of first appearance in the log), each item's rows sorted by
+    time, stable.  ``status`` codes index ``names``; ``start``/``end`` bound each
+    item's rows."""
+
+    ts: Any
+    status: Any
+    names: list
+    start: Any
+    end: Any
+
+
+def _columns(transitions: Iterable[Transition]):
+    from .transition_list import TransitionList
+
+    return transitions if isinstance(transitions, TransitionList) else TransitionList(transitions)
 
 
 def _prepare(
     transitions: Iterable[Transition],
     stages: Mapping[str, Stage],
     as_of: datetime | None,
-) -> tuple[dict[str, str], dict[str, str], list[list[tuple[float, str]]], datetime | None]:
+) -> tuple[dict[str, str], dict[str, str], _Kept | None, datetime | None]:
+    """Check the log (naive timestamps, unknown statuses, the date range) and keep
+    its rows as of ``as_of`` (default: the latest timestamp, the first row that has
+    it giving its zone)."""
+    import numpy as np
+
     kind_of, dept_of = _lookups(stages)
-    groups, max_at = _group(transitions, kind_of)
+    log = _columns(transitions)
+    naive = log.naive_rows()
+    if len(naive):
+        first = log[int(naive[0])]
+        raise ValueError(f"naive timestamp {first.at.isoformat()} for item {first.item!r}")
+    frm, to, names = log.status_codes
+    used = set(np.flatnonzero(np.bincount(to)).tolist()) | {
+        c for c in np.flatnonzero(np.bincount(frm)).tolist() if names[c]}
+    unknown = {names[c] for c in used}.difference(kind_of)
+    if unknown:
+        raise UnknownStatusError(sorted(unknown))
+    n = len(log)
+    ts = log.epoch_us() / 1e6  # == at.timestamp(), exactly
     if as_of is None:
-        as_of = max_at
+        if not n:
+            return kind_of, dept_of, None, None
+        as_of = log[int(np.argmax(ts))].at
     elif as_of.tzinfo is None:
         raise ValueError("as_of must be timezone-aware")
-    if as_of is None:
-        return kind_of, dept_of, [], None
-    as_ts = as_of.timestamp()
-    kept: list[list[tuple[float, str]]] = []
-    for rows in groups.values():
-        if len(rows) > 1:
-            rows.sort(key=_key0)
-        if rows[-1][0] > as_ts:
-            rows = rows[: bisect_right(rows, as_ts, key=_key0)]
-            if not rows:
-                continue
-        kept.append(rows)
-    return kind_of, dept_of, kept, as_of
+    if not n:
+        return kind_of, dept_of, None, as_of
+    item, _ = log.item_codes
+    seen = np.maximum.accumulate(item)
+    if item[0] == 0 and not (np.diff(seen) > 1).any():  # codes given in order of first appearance
+        codes = np.arange(int(seen[-1]) + 1)
+        row_rank = rank = item.astype(np.int64)
+    else:
+        codes, first = np.unique(item, return_index=True)
+        rank = np.zeros(int(codes.max()) + 1, dtype=np.int64)
+        rank[codes[np.argsort(first, kind="stable")]] = np.arange(len(codes))
+        row_rank = rank[item]
+    outside = (ts < _MIN_TS) | (ts >= _MAX_TS)
+    if outside.any():
+        items = np.unique(row_rank[outside])  # by first appearance
+        by_rank = np.empty(len(codes), dtype=np.int64)
+        by_rank[rank[codes]] = codes
+        raise _outside_range(transitions, log, outside, [log.item_codes[1][c] for c in by_rank[items].tolist()])
+    order = _by_item_then_time(row_rank, log.epoch_us(), ts)
+    keep = ts[order] <= as_of.timestamp()
+    order = order[keep]
+    group = row_rank[order]
+    start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(order) else np.zeros(0, np.int64)
+    end = np.r_[start[1:], len(order)]
+    return kind_of, dept_of, _Kept(ts[order], to[order], names, start, end), as_of
 
 
-def _figures(per_item: list[float]) -> tuple[int, float, float, float]:
-    per_item.sort()
+def _by_item_then_time(rank, us, ts):
+    """Row positions sorted by item, then time, stable.  One sort of one integer key
+    when it fits (microseconds order rows as their timestamps do), else two."""
+    import numpy as np
+
+    low = int(us.min())
+    span = int(us.max()) - low + 1
+    if (int(rank.max()) + 1) * span < 2 ** 62:
+        return np.argsort(rank * span + (us - low), kind="stable")
+    return np.lexsort((ts, rank))
+
+
+def _outside_range(transitions: Iterable[Transition], log, outside, items: list[str]) -> DateRangeError:
+    """The error naming the first row (file and line when known) outside the date range."""
+    where, shown = f"item {items[0]!r}", None
+    if isinstance(transitions, Sequence):
+        i = int(outside.argmax())
+        tr = log[i]
+        shown = tr.at.isoformat()
+        lines = getattr(transitions, "lines", None) or ()
+        line = lines[i] if i < len(lines) else None
+        file = getattr(transitions, "file", "")
+        where = ", ".join(x for x in (file, f"line {line}" if line else f"item {tr.item!r}") if x)
+    more = f" (and {len(items) - 1} more items)" if len(items) > 1 else ""
+    what = f"timestamp {shown}" if shown else "a timestamp"
+    return DateRangeError(f"{where}: {what} is outside the years {DATE_MIN.year}–{DATE_MAX.year}{more}")
+
+
+def _figures(per_item) -> tuple[int, float, float, float]:
+    per_item = sorted(per_item) if isinstance(per_item, list) else _sorted_array(per_item)
     return (
         len(per_item),
         math.fsum(per_item) / SECONDS_PER_DAY,
         _percentile_sorted(per_item, 50) / SECONDS_PER_DAY,
         _percentile_sorted(per_item, 85) / SECONDS_PER_DAY,
     )
+
+
+def _sorted_array(values):
+    import numpy as np
+
+    return np.sort(values)
+
+
+def _sums_by(key, values):
+    """Per distinct key (ascending): the sum of its values added one by one in the
+    given order, as ``total += value`` does; and each key's first position."""
+    import numpy as np
+
+    if not len(key):
+        return key, np.zeros(0, np.int64), np.zeros(0)
+    order = np.argsort(key)
+    ordered = key[order]
+    change = ordered[1:] != ordered[:-1]
+    bounds = np.flatnonzero(np.r_[True, change])
+    inverse = np.empty(len(key), dtype=np.int64)
+    inverse[order] = np.cumsum(np.r_[False, change])
+    sums = np.zeros(len(bounds))
+    np.add.at(sums, inverse, values)  # unbuffered, in order: the same roundings
+    return ordered[bounds], np.minimum.reduceat(order, bounds), sums
+
+
+def _running_total(values) -> float:
+    """``total = 0.0; for v in values: total += v`` (numpy's accumulate adds in order)."""
+    import numpy as np
+
+    return float(np.cumsum(values)[-1]) if len(values) else 0.0
 
 
 def analyse(
@@ -398,77 +485,95 @@ def analyse(
     timezone-aware.  Raises :class:`UnknownStatusError` if the log uses a
     status (from or to) missing from ``stages`` and ``ValueError`` for naive
     timestamps.  An empty log gives an empty result (``as_of`` = now).
+
+    The work is done by the column (numpy), adding up durations in the order the
+    definitions give, so every figure is the one a row-by-row loop gives, to the
+    last bit (``tests/audit/reference_analysis.py`` is that loop).
     """
+    import numpy as np
+
     kind_of, dept_of, kept, as_of = _prepare(transitions, stages, as_of)
     if as_of is None:  # empty log and no as_of
         as_of = datetime.now().astimezone()
+    if kept is None or not len(kept.ts):
+        return AuditResult(as_of, 0, 0, None, None, None, (), (), 0.0, None)
     as_ts = as_of.timestamp()
+    ts, names, start, end = kept.ts, kept.names, kept.start, kept.end
+    n, groups = len(ts), len(start)
+    kinds = np.array([KINDS.index(kind_of[s]) if s in kind_of else -1 for s in names], dtype=np.int64)
+    departments = list(dict.fromkeys([INTAKE, *dept_of.values()]))
+    dept_code = np.array([departments.index(dept_of[s]) if s in dept_of else 0 for s in names], dtype=np.int64)
+    kind = kinds[kept.status]
+    group = np.repeat(np.arange(groups), end - start)
+    after = np.empty(n)
+    after[:-1] = ts[1:]
+    after[end - 1] = as_ts
+    d = after - ts  # each row's holding time
+    counted = kind != KINDS.index(DONE)
+    active = kind == KINDS.index(ACTIVE)
+    queue = kind == KINDS.index(QUEUE)
+    active_total = _running_total(d[active])
+    queue_total = _running_total(d[queue])
 
-    per_status: dict[str, list[float]] = {s: [] for s in kind_of}
-    visits: dict[str, int] = dict.fromkeys(kind_of, 0)
-    per_pair: dict[tuple[str, str], list[float]] = {}
-    active_total = 0.0
-    queue_total = 0.0
-    flow_times: list[float] = []
-
-    for rows in kept:
-        n = len(rows)
-        item_status: dict[str, float] = {}
-        item_pair: dict[tuple[str, str], float] = {}
-        last_dept = INTAKE
-        for i in range(n):
-            ts, s = rows[i]
-            k = kind_of[s]
-            if k == DONE:
-                continue
-            d = (rows[i + 1][0] if i + 1 < n else as_ts) - ts
-            item_status[s] = item_status.get(s, 0.0) + d
-            visits[s] += 1
-            if k == ACTIVE:
-                active_total += d
-                last_dept = dept_of[s]
-            else:
-                queue_total += d
-                pair = (last_dept, dept_of[s])
-                item_pair[pair] = item_pair.get(pair, 0.0) + d
-        for s, v in item_status.items():
-            per_status[s].append(v)
-        for pair, v in item_pair.items():
-            lst = per_pair.get(pair)
-            if lst is None:
-                per_pair[pair] = [v]
-            else:
-                lst.append(v)
-        if kind_of[rows[-1][1]] == DONE:
-            j = n - 1
-            while j > 0 and kind_of[rows[j - 1][1]] == DONE:
-                j -= 1
-            flow_times.append((rows[j][0] - rows[0][0]) / SECONDS_PER_DAY)
-
+    # status figures: per item and status, the item's summed time there
+    n_status = len(names)
+    keys, _, sums = _sums_by(group[counted] * n_status + kept.status[counted], d[counted])
+    key_status = keys % n_status
+    visits = np.bincount(kept.status[counted], minlength=n_status)
+    by_status = np.argsort(key_status, kind="stable")
+    bounds = np.searchsorted(key_status[by_status], np.arange(n_status + 1))
     statuses: list[StatusFigure] = []
-    for s, lst in per_status.items():
-        if not lst:
+    code_of = {s: c for c, s in enumerate(names) if s is not None}
+    for s in kind_of:  # stage-map order, as the loop filled its dict
+        c = code_of.get(s)
+        if c is None or bounds[c] == bounds[c + 1]:
             continue
-        n_items, total, med, p85 = _figures(lst)
-        statuses.append(
-            StatusFigure(s, dept_of[s], kind_of[s], n_items, visits[s], total, med, p85)
-        )
+        n_items, total, med, p85 = _figures(sums[by_status[bounds[c]:bounds[c + 1]]])
+        statuses.append(StatusFigure(s, dept_of[s], kind_of[s], n_items, int(visits[c]), total, med, p85))
     statuses.sort(key=lambda f: (-f.total_days, f.status))
 
+    # handoffs: a queue row's time goes to (the item's last active department, or Intake) -> its department
+    position = np.arange(n)
+    last_active = np.maximum.accumulate(np.where(active, position, -1))
+    source = np.where(last_active >= start[group], dept_code[kept.status[np.maximum(last_active, 0)]], 0)
+    n_dept = len(departments)
+    pair = source * n_dept + dept_code[kept.status]
+    keys, first, sums = _sums_by(group[queue] * n_dept * n_dept + pair[queue], d[queue])
+    key_pair = keys % (n_dept * n_dept)
+    pairs, pair_first, pair_of = np.unique(key_pair, return_index=True, return_inverse=True)
     handoffs: list[HandoffFigure] = []
     silo = 0.0
-    for (src, dst), lst in per_pair.items():
-        n_items, total, med, p85 = _figures(lst)
+    pair_of = pair_of.reshape(-1)
+    by_pair = np.argsort(pair_of, kind="stable")
+    bounds = np.searchsorted(pair_of[by_pair], np.arange(len(pairs) + 1))
+    # in the order each pair first occurs, item by item, as the loop filled its dict
+    for k in np.argsort(first[pair_first], kind="stable").tolist():
+        src, dst = departments[int(pairs[k]) // n_dept], departments[int(pairs[k]) % n_dept]
+        n_items, total, med, p85 = _figures(sums[by_pair[bounds[k]:bounds[k + 1]]])
         handoffs.append(HandoffFigure(src, dst, n_items, total, med, p85))
         if src != INTAKE and src != dst:
             silo += total
     handoffs.sort(key=lambda h: (-h.total_days, h.from_department, h.to_department))
 
+    # flow time: from the first row to the start of the final run of done rows
+    done = kind == KINDS.index(DONE)
+    last_not_done = np.maximum.accumulate(np.where(done, -1, position))
+    finished = done[end - 1]
+    entered = np.maximum(last_not_done[end - 1] + 1, start)[finished]
+    flow_times = np.sort((ts[entered] - ts[start[finished]]) / SECONDS_PER_DAY).tolist()
+
+    return _result(as_of, groups, flow_times, active_total, queue_total, statuses, handoffs, silo,
+                   _cumulative_flow(kept, stages, as_of))
+
+
+def _result(as_of: datetime, items: int, flow_times: list[float], active_total: float, queue_total: float,
+            statuses: list[StatusFigure], handoffs: list[HandoffFigure], silo: float,
+            flow: CumulativeFlow) -> AuditResult:
+    """The figures from the sums (seconds; flow times in days, ascending)."""
     flow_total = active_total + queue_total
-    flow_times.sort()
     return AuditResult(
         as_of=as_of,
-        items=len(kept),
+        items=items,
         completed=len(flow_times),
         flow_time_median=_percentile_sorted(flow_times, 50) if flow_times else None,
         flow_time_p85=_percentile_sorted(flow_times, 85) if flow_times else None,
@@ -480,51 +585,51 @@ def analyse(
         active_days=active_total / SECONDS_PER_DAY,
         queue_days=queue_total / SECONDS_PER_DAY,
         flow_times=tuple(flow_times),
-        cumulative_flow=_cumulative_flow(kept, stages, as_of),
+        cumulative_flow=flow,
     )
 
 
-def _cumulative_flow(
-    kept: list[list[tuple[float, str]]], stages: Mapping[str, Stage], as_of: datetime
-) -> CumulativeFlow:
-    if not kept:
-        return _EMPTY_FLOW
+def _flow_days(first_ts: float, as_of: datetime) -> tuple[list[date], list[float]]:
+    """The days of the cumulative flow, from the day of *first_ts* to that of *as_of*
+    in its zone: one a day, past :data:`MAX_FLOW_POINTS` days every step-th day (and
+    the last one); and the end (the next local midnight) of each but the last."""
     tz = as_of.tzinfo
-    first_ts = min(rows[0][0] for rows in kept)
     first_day = datetime.fromtimestamp(first_ts, tz).date()
     last_day = as_of.date()
-    ndays = (last_day - first_day).days + 1
-    # boundaries[j] = start (local midnight) of day j + 1
-    boundaries = [
-        datetime.combine(first_day + timedelta(days=j + 1), time(0), tzinfo=tz).timestamp()
-        for j in range(ndays - 1)
-    ]
-    used = {s for rows in kept for _, s in rows}
+    step = -(-((last_day - first_day).days + 1) // MAX_FLOW_POINTS)
+    days = [first_day + timedelta(days=j) for j in range(0, (last_day - first_day).days + 1, step)]
+    if days[-1] != last_day:
+        days.append(last_day)
+    return days, [datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz).timestamp() for d in days[:-1]]
+
+
+def _cumulative_flow(kept: _Kept | None, stages: Mapping[str, Stage], as_of: datetime) -> CumulativeFlow:
+    import numpy as np
+
+    if kept is None or not len(kept.ts):
+        return _EMPTY_FLOW
+    days, ends = _flow_days(float(kept.ts[kept.start].min()), as_of)
+    ndays = len(days)
+    boundaries = np.array(ends, dtype=float)
+    used = {kept.names[c] for c in np.flatnonzero(np.bincount(kept.status)).tolist()}
     order = [s for s in stages if s in used]
-    index = {s: i for i, s in enumerate(order)}
-    diff = [[0] * (ndays + 1) for _ in order]
-    for rows in kept:
-        n = len(rows)
-        day_of = [bisect_right(boundaries, ts) for ts, _ in rows]
-        for i in range(n):
-            d0 = day_of[i]
-            d1 = day_of[i + 1] if i + 1 < n else ndays
-            if d1 > d0:
-                row = diff[index[rows[i][1]]]
-                row[d0] += 1
-                row[d1] -= 1
-    counts = []
-    for row in diff:
-        acc = 0
-        series = []
-        for j in range(ndays):
-            acc += row[j]
-            series.append(acc)
-        counts.append(tuple(series))
+    index = np.full(len(kept.names), -1, dtype=np.int64)
+    for i, s in enumerate(order):
+        index[kept.names.index(s)] = i
+    day_of = np.searchsorted(boundaries, kept.ts, side="right")  # bisect_right
+    until = np.empty(len(day_of), dtype=np.int64)
+    until[:-1] = day_of[1:]
+    until[kept.end - 1] = ndays
+    moved = until > day_of
+    rows = index[kept.status[moved]]
+    diff = np.zeros((len(order), ndays + 1), dtype=np.int64)
+    np.add.at(diff, (rows, day_of[moved]), 1)
+    np.add.at(diff, (rows, until[moved]), -1)
+    counts = np.cumsum(diff[:, :ndays], axis=1)
     return CumulativeFlow(
-        days=tuple(first_day + timedelta(days=j) for j in range(ndays)),
+        days=tuple(days),
         statuses=tuple(order),
-        counts=tuple(counts),
+        counts=tuple(tuple(row) for row in counts.tolist()),
     )
 
 

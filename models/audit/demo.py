@@ -3,13 +3,18 @@
 The story of the seed: Northwind's marketing requests (landing pages, campaign
 emails, promotion rules, product-page changes, tracking requests) spend most of
 their life waiting, and the longest waits are approvals (design approval, legal
-review) and the IT queue (dev backlog, QA queue, data access requests).  About
-300 items arrive over the plan's first five weeks; every timestamp lies within
-the plan's first 40 days, many items are still open, some loop back through
-design approval or QA, a few are cancelled and a few reopen after going live.
-Three agency items without a ticket system are tracked by hand as stalls.
-Seeded, so every demo is the same relative to its start date.  No bottleneck is
-chosen, so a new user can press "Attack this".
+review) and the IT queue (dev backlog, QA queue, data access requests).  The log
+is the export the Audit step starts from ("Export 6 weeks of Jira and agency
+tickets", done on day 4): about 300 items arrive over the five weeks before it,
+every timestamp lies in the :data:`HORIZON_DAYS` days ending with plan day 4
+(:data:`LOG_START_OFFSET` days before the plan's start to the end of day 4), and it
+is imported on the morning of day 5, inside the Audit step.  Many items are still
+open, some loop back through design approval or QA, a few are cancelled and a few
+reopen after going live.  Three agency items without a ticket system are tracked
+by hand as stalls over the same weeks.  The bottleneck the readout pointed at,
+Design → Marketing (design approval), is chosen on the day the plan's "Pick the
+bottleneck to attack first" milestone was done, and hangs off that milestone.
+Seeded, so every demo is the same relative to its start date.
 """
 from __future__ import annotations
 
@@ -21,8 +26,12 @@ from models.core.workspace import Workspace
 
 SEED = 90
 ITEMS = 300
-#: The log ends before this many days after the plan's start.
+#: The log covers this many days, ending with plan day 4 ...
 HORIZON_DAYS = 40
+#: ... so it starts this many days before the plan's start.
+LOG_START_OFFSET = 36
+#: The handoff chosen as the bottleneck to attack first.
+CHOSEN = ("Design", "Marketing")
 SOURCE = "northwind-workitems.csv (demo data)"
 
 STAGES: tuple[Stage, ...] = (
@@ -168,7 +177,13 @@ def generate_log(start: date, seed: int = SEED, items: int = ITEMS) -> list[Tran
     return rows
 
 
+def log_start(plan_start: date) -> date:
+    """The first day of the demo log of a plan starting on *plan_start*."""
+    return plan_start - timedelta(days=LOG_START_OFFSET)
+
+
 def demo_stalls(start: date) -> list[tuple[str, str, datetime, datetime | None, str]]:
+    """The hand-tracked stalls of a log starting on *start* (see :func:`log_start`)."""
     origin = datetime.combine(start, time(0))
 
     def at(days: float) -> datetime:
@@ -179,17 +194,23 @@ def demo_stalls(start: date) -> list[tuple[str, str, datetime, datetime | None, 
 
 
 def add_demo_audit(ws: Workspace, plan_id: int, start: date) -> None:
-    """demo_parts hook: the stage map, the generated log and three stalls."""
-    from models.audit.store import add_stall, store_import
+    """demo_parts hook: the stage map, the generated log and three stalls (all before the
+    Audit step's end), and the bottleneck chosen."""
+    from models.audit.store import add_stall, record_choice, store_import
+    from models.plan.demo import PICK_DAY, PICK_TITLE
+    from models.plan.service import list_milestones
 
     settings = {
         "mapping": {"item": "Key", "at": "Changed", "from": "From", "to": "To",
                     "title": "Summary", "type": "Issue Type"},
         "date_format": "ISO", "sheet": None,
     }
-    # exported and imported the morning after the log's last day
-    imported_at = datetime.combine(start + timedelta(days=HORIZON_DAYS), time(8, 30))
-    store_import(ws, plan_id, STAGES, generate_log(start), source=SOURCE, format="csv",
+    first = log_start(start)
+    # exported at the end of plan day 4, imported the next morning
+    imported_at = datetime.combine(first + timedelta(days=HORIZON_DAYS), time(8, 30))
+    store_import(ws, plan_id, STAGES, generate_log(first), source=SOURCE, format="csv",
                  settings=settings, imported_at=imported_at)
-    for item, stage, entered, left, note in demo_stalls(start):
+    for item, stage, entered, left, note in demo_stalls(first):
         add_stall(ws, plan_id, item, stage, entered, left, note)
+    pick = next(m for m in list_milestones(ws, plan_id) if m.title == PICK_TITLE)
+    record_choice(ws, plan_id, *CHOSEN, start + timedelta(days=PICK_DAY - 1), pick.id)

@@ -5,12 +5,14 @@ Supported inputs, detected by content (not by extension):
 * CSV in any encoding (UTF-8 with or without BOM, UTF-16 with BOM, cp1252 /
   Latin-1 fallback) and any of the delimiters ``, ; TAB |``;
 * Excel ``.xlsx`` workbooks (any sheet; real date cells and text dates);
-* a Jira REST search response saved as JSON with ``expand=changelog``.
+* Jira REST responses saved with ``expand=changelog`` in every shape
+  (:mod:`.jira`), one file or several pages.
 
 Everything is all-or-nothing: :func:`read_transitions` collects every problem
 it finds and raises one :class:`LogError` carrying all of them, or returns the
-complete list.  Pure Python; ``openpyxl`` is imported only when an ``.xlsx``
-file is actually read.
+complete list.  Columns are guessed only where the guess is safe
+(:mod:`.columns`); what happens to the rows once read is in :mod:`.log_rows`.
+Pure Python; ``openpyxl`` is imported only when an ``.xlsx`` file is read.
 """
 
 from __future__ import annotations
@@ -18,25 +20,35 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
-import re
 import warnings
 import zipfile
-from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
-from itertools import islice
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence, Union
 
 from .analysis import KINDS, Stage, Transition
+from .columns import (
+    FIELD_LABELS, FIELDS, REQUIRED_FIELDS, ambiguity_message, choose_columns, guess_mapping, norm_name,
+)
+from .dates import COMMON_DATE_FORMATS, detect_date_formats, parse_iso
+from .jira import NOT_JIRA, JiraIssue, documents, jira_issues, jira_rows, kept_once
+from .log_rows import TransitionList, status_key
+from .problems import MAX_SHOWN_PROBLEMS, Cancelled, LogError, MappingNeeded, Problem, file_name
+from .table_rows import TEXT_LIMITS, SlowPath, TableRows, blank, cell_text
 
 __all__ = [
     "FIELDS",
     "REQUIRED_FIELDS",
     "COMMON_DATE_FORMATS",
     "MAX_XLSX_UNPACKED_BYTES",
+    "MAX_SHOWN_PROBLEMS",
+    "MAX_COLUMNS",
+    "TEXT_LIMITS",
     "Problem",
     "LogError",
+    "MappingNeeded",
     "Cancelled",
     "LogPreview",
     "TransitionList",
@@ -48,91 +60,26 @@ __all__ = [
     "detect_date_formats",
 ]
 
-#: Fields a mapping may name, in display order.
-FIELDS = ("item", "at", "from", "to", "title", "type")
-#: Fields that must be mapped to a column.
-REQUIRED_FIELDS = ("item", "at", "to")
-_FIELD_LABELS = {
-    "item": "item id",
-    "at": "timestamp",
-    "from": "from-status",
-    "to": "to-status",
-    "title": "title",
-    "type": "type",
-}
-
 PREVIEW_ROWS = 50
 SAMPLE_ROWS = 500
-PROGRESS_EVERY = 2000
-MAX_SHOWN_PROBLEMS = 20
+#: records read at a time (small: each is a list the garbage collector would walk)
+CHUNK_ROWS = 2000
+#: A header wider than this is refused before any column is guessed (Excel stops at 16,384).
+MAX_COLUMNS = 16384
+#: text decoded for the CSV reader a region at a time (one StringIO of a whole
+#: file holds 4 bytes a character)
+_REGION = 1 << 20
+#: bytes of a plain UTF-8 file cut into cells at a time (about 400,000 rows: each
+#: region looks its distinct values up once)
+_BYTES_REGION = 32 << 20
 #: Refuse workbooks that would unpack to more than this.
 MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 _DELIMITERS = ",;\t|"
-_ISO_NAMES = {"iso", "iso8601", "iso 8601", "iso-8601"}
 
-_DATE_PARTS = (
-    "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y",
-    "%d/%m/%y", "%m/%d/%y", "%d.%m.%y", "%Y-%m-%d", "%Y.%m.%d",
-    "%d/%b/%y", "%d/%b/%Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %Y", "%b %d %Y", "%b %d, %Y",
-)
-_TIME_PARTS = ("", " %H:%M", " %H:%M:%S", " %H:%M:%S.%f", " %I:%M %p", " %I:%M:%S %p")
-#: strptime formats tried when the timestamps are not ISO 8601.
-COMMON_DATE_FORMATS: tuple[str, ...] = tuple(d + t for d in _DATE_PARTS for t in _TIME_PARTS)
+#: One log file, or several (pages of one Jira search).
+Source = Union[str, Path, Sequence[Union[str, Path]]]
 
-
-# --------------------------------------------------------------------------
-# Problems and errors
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an input file.
-
-    ``line`` is the physical line (CSV, header = 1) or sheet row (xlsx); for
-    Jira files it is ``None`` and ``item`` names the issue key instead, and
-    ``column`` names the JSON field.
-    """
-
-    file: str
-    line: int | None
-    column: str | None
-    value: str | None
-    message: str
-    item: str | None = None
-
-    def __str__(self) -> str:
-        parts = [self.file]
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        elif self.item is not None:
-            parts.append(f"issue {self.item}")
-        if self.column is not None:
-            word = "field" if self.line is None and self.item is not None else "column"
-            parts.append(f"{word} '{self.column}'")
-        return ", ".join(parts) + ": " + self.message
-
-
-class LogError(Exception):
-    """Reading failed; ``problems`` lists everything that was wrong."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems: list[Problem] = list(problems)
-        super().__init__(self.problems)
-
-    def __str__(self) -> str:
-        shown = [str(p) for p in self.problems[:MAX_SHOWN_PROBLEMS]]
-        extra = len(self.problems) - MAX_SHOWN_PROBLEMS
-        if extra > 0:
-            shown.append(f"and {extra} more")
-        return "\n".join(shown)
-
-
-class Cancelled(Exception):
-    """``is_cancelled()`` returned true while reading."""
-
-
-# --------------------------------------------------------------------------
-# Public records
+_name = file_name  # the low-code import uses it
 
 
 @dataclass(frozen=True)
@@ -141,12 +88,14 @@ class LogPreview:
 
     ``rows`` holds the first 50 data rows as text, each padded/cut to
     ``len(columns)``.  ``guessed_mapping`` maps fields (see :data:`FIELDS`)
-    to column names.  ``date_formats`` lists the strptime formats that parse
-    every sampled text timestamp of the guessed timestamp column: empty if
-    ISO 8601 works (``iso_dates``), several if ambiguous (``%d/%m`` vs
-    ``%m/%d``), empty with ``iso_dates`` false if nothing known works.
-    For Jira files the columns are the derived transitions (Key, At, From,
-    To, Summary, Type) and no mapping or date format is needed.
+    to column names; ``ambiguous`` lists, for a field left out of it, the
+    columns that could hold it (the user must choose).  ``date_formats`` lists
+    the strptime formats that parse every sampled text timestamp of the
+    guessed timestamp column: empty if ISO 8601 works (``iso_dates``), several
+    if ambiguous (``%d/%m`` vs ``%m/%d``), empty with ``iso_dates`` false if
+    nothing known works.  For Jira files the columns are the derived
+    transitions (Key, At, From, To, Summary, Type) and no mapping or date
+    format is needed.  ``paths`` names every file when several were given.
     """
 
     path: str
@@ -160,155 +109,33 @@ class LogPreview:
     guessed_mapping: dict[str, str]
     date_formats: tuple[str, ...]
     iso_dates: bool = True
-
-
-class TransitionList(list):
-    """A ``list[Transition]`` that remembers where each row came from.
-
-    ``lines[i]`` is the file line / sheet row of ``self[i]`` (``None`` for
-    Jira, where the item key identifies the issue); ``columns`` maps fields
-    to the column names used.  :func:`check_statuses` uses both.
-    """
-
-    def __init__(
-        self,
-        items: Iterable[Transition] = (),
-        *,
-        file: str = "",
-        format: str = "",
-        lines: Sequence[int | None] = (),
-        columns: Mapping[str, str] | None = None,
-    ):
-        super().__init__(items)
-        self.file = file
-        self.format = format
-        self.lines: list[int | None] = list(lines)
-        self.columns: dict[str, str] = dict(columns or {})
-
-
-# --------------------------------------------------------------------------
-# Column and date guessing
-
-
-_CANDIDATES: dict[str, tuple[str, ...]] = {
-    "item": ("key", "issue key", "item", "item id", "id", "issue", "issue id",
-             "work item", "work item id", "ticket", "ticket id", "card", "card id"),
-    "at": ("timestamp", "changed", "changed at", "date changed", "transition date",
-           "at", "date", "datetime", "date time", "time", "when", "created", "updated"),
-    "from": ("from", "from status", "old", "old status", "old value", "previous status",
-             "fromstring", "status from"),
-    "to": ("to", "to status", "new", "new status", "new value", "tostring",
-           "status to", "status"),
-    "title": ("summary", "title", "name", "item title", "issue summary"),
-    "type": ("type", "issue type", "item type", "work item type", "issuetype"),
-}
-
-
-def _norm(name: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", name.lower()).split())
-
-
-def guess_mapping(columns: Sequence[str]) -> dict[str, str]:
-    """Guess ``{field: column}`` from column names (exact normalised names
-    first, then names containing a candidate's words).  Fields with no
-    plausible column are left out."""
-    normed = [(_norm(c), c) for c in columns]
-    used: set[str] = set()
-    result: dict[str, str] = {}
-    for fld in FIELDS:  # pass 1: exact
-        for cand in _CANDIDATES[fld]:
-            hit = next((c for n, c in normed if n == cand and c not in used), None)
-            if hit is not None:
-                result[fld] = hit
-                used.add(hit)
-                break
-    for fld in FIELDS:  # pass 2: containment of all the candidate's words
-        if fld in result:
-            continue
-        for cand in _CANDIDATES[fld]:
-            words = set(cand.split())
-            hit = next(
-                (c for n, c in normed if c not in used and words <= set(n.split())), None
-            )
-            if hit is not None:
-                result[fld] = hit
-                used.add(hit)
-                break
-    return {f: result[f] for f in FIELDS if f in result}
-
-
-def _parse_iso(s: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(s)
-    except ValueError:
-        pass
-    if s.endswith((" UTC", " GMT")):
-        try:
-            return datetime.fromisoformat(s[:-4] + "+00:00")
-        except ValueError:
-            pass
-    return None
-
-
-def _parses(s: str, fmt: str) -> bool:
-    try:
-        datetime.strptime(s, fmt)
-    except ValueError:
-        return False
-    return True
-
-
-def _candidate_formats(values: Sequence[str]) -> list[str]:
-    """Formats of :data:`COMMON_DATE_FORMATS` that parse every value."""
-    return [f for f in COMMON_DATE_FORMATS if all(_parses(v, f) for v in values)]
-
-
-def detect_date_formats(values: Iterable[Any]) -> tuple[str, ...]:
-    """Candidate strptime formats for sampled timestamp values.
-
-    Non-text values (e.g. real Excel dates) and empty ones are ignored, as
-    are values that already parse as ISO 8601.  Returns ``()`` when every text
-    value is ISO 8601 (or there is none) and also when no known format fits;
-    several formats when the sample is ambiguous.
-    """
-    texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
-    rest = [v for v in texts if _parse_iso(v) is None]
-    if not rest:
-        return ()
-    return tuple(_candidate_formats(rest[:SAMPLE_ROWS]))
-
-
-def _aware(dt: datetime, tz: tzinfo | None) -> datetime:
-    if dt.tzinfo is not None:
-        return dt
-    if tz is None:
-        try:
-            return dt.astimezone()  # local zone, with the offset valid at that date
-        except (OverflowError, OSError, ValueError):
-            return dt.replace(tzinfo=datetime.now().astimezone().tzinfo)
-    localize = getattr(tz, "localize", None)  # pytz-style zones
-    if localize is not None:
-        return localize(dt)
-    return dt.replace(tzinfo=tz)
+    paths: tuple[str, ...] = ()
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------
 # Raw file access
 
 
-def _name(path: str | Path) -> str:
-    return Path(path).name or str(path)
-
-
 def _read_bytes(path: str | Path) -> bytes:
+    from models.core.files import FileError, existing_file
+
+    name = _name(path)
+    try:
+        existing_file(path)  # a FIFO or a device would block open() or never end
+    except FileError as exc:
+        reason = str(exc)
+        prefix = f"{Path(path)}: "
+        reason = reason[len(prefix):] if reason.startswith(prefix) else reason
+        if not reason.startswith("is "):  # "is a named pipe, not a file" says it all
+            reason = f"cannot read the file: {reason}"
+        raise LogError([Problem(name, None, None, None, reason)]) from None
     try:
         with open(path, "rb") as fh:
             return fh.read()
-    except IsADirectoryError:
-        raise LogError([Problem(_name(path), None, None, None, "is a folder, not a file")]) from None
     except OSError as e:
         raise LogError(
-            [Problem(_name(path), None, None, None, f"cannot read the file: {e.strerror or e}")]
+            [Problem(name, None, None, None, f"cannot read the file: {e.strerror or e}")]
         ) from None
 
 
@@ -332,7 +159,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
         name, None, None, None,
         "does not look like a CSV/text file, an Excel .xlsx workbook or a Jira JSON export",
     )
-    if not raw.strip():
+    if not raw or raw.isspace():  # (not raw.strip(): a copy of the whole file)
         raise LogError([Problem(name, None, None, None, "the file is empty")])
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings: tuple[str, ...] = ("utf-16",)
@@ -341,15 +168,14 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
     elif (u16 := _looks_utf16(raw)) is not None:
         encodings = (u16,)
     else:
-        encodings = ("utf-8", "cp1252", "latin-1")
-    for enc in encodings:
-        try:
-            text = raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        break
-    else:
-        raise LogError([not_text])
+        encodings = ("utf-8",)
+    (enc,) = encodings
+    try:
+        text = _decoded(raw, enc)
+    except UnicodeDecodeError as e:
+        if enc.startswith("utf-8"):  # strict: a wrong guess would change the text silently
+            raise LogError([_not_utf8(raw, e, name)]) from None
+        raise LogError([not_text]) from None
     sample = text[:65536]
     if "\x00" in sample:
         raise LogError([not_text])
@@ -359,6 +185,44 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, enc
+
+
+#: a big file is decoded and scanned in pieces, so that no single call keeps the
+#: interpreter from the GUI thread for long
+_PIECE = 4 << 20
+
+
+def _decoded(raw: bytes, encoding: str) -> str:
+    """``raw.decode(encoding)``, a piece at a time."""
+    if len(raw) <= _PIECE:
+        return raw.decode(encoding)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    parts = []
+    for start in range(0, len(raw), _PIECE):
+        piece = raw[start:start + _PIECE]
+        try:
+            parts.append(decoder.decode(piece, final=start + _PIECE >= len(raw)))
+        except UnicodeDecodeError as e:  # e.object: the bytes held back from the last piece, then this one
+            shift = start + len(piece) - len(e.object)
+            raise UnicodeDecodeError(e.encoding, raw, e.start + shift, e.end + shift, e.reason) from None
+    return "".join(parts)
+
+
+def _count(data: str | bytes, sub: Any) -> int:
+    """``data.count(sub)``, a piece at a time (each piece reaching over the next one
+    by the length of *sub* less one, so that none is missed or counted twice)."""
+    extra = len(sub) - 1
+    return sum(data.count(sub, start, start + _PIECE + extra) for start in range(0, len(data), _PIECE))
+
+
+def _not_utf8(raw: bytes, e: UnicodeDecodeError, name: str) -> Problem:
+    if b"\x00" in raw[:65536]:
+        return Problem(name, None, None, None,
+                       "does not look like a CSV/text file, an Excel .xlsx workbook or a Jira JSON export")
+    line = raw.count(b"\n", 0, e.start) + 1
+    return Problem(name, line, None, None,
+                   f"not UTF-8 text (byte 0x{raw[e.start]:02x}): save it as UTF-8, or choose its encoding "
+                   "(cp1252 for most Windows exports)")
 
 
 def _records_consistency(sample: str, delimiter: str) -> tuple[bool, int]:
@@ -398,24 +262,18 @@ def _sniff_kind(raw_head: bytes) -> str:
     return "text"
 
 
-def _cell_text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return v.strip()
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, datetime):
-        return v.isoformat(sep=" ")
-    if isinstance(v, (date, time)):
-        return v.isoformat()
-    return str(v).strip()
+_cell_text = cell_text  # the low-code import uses them
+_blank = blank
 
 
-def _blank(cells: Sequence[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+def _check_width(name: str, line: int, cells: Sequence[Any]) -> None:
+    """Refuse a header too wide to be a log's before anything looks at its names."""
+    if len(cells) > MAX_COLUMNS:
+        raise LogError([Problem(
+            name, line, None, None,
+            f"the header has {len(cells):,} columns, more than the {MAX_COLUMNS:,} a log may have: "
+            "is this the right file, and the right delimiter?",
+        )])
 
 
 def _header_names(cells: Sequence[Any]) -> tuple[str, ...]:
@@ -441,6 +299,16 @@ class _Table:
     def records(self) -> Iterator[tuple[int, Sequence[Any]]]:  # pragma: no cover
         raise NotImplementedError
 
+    def chunks(self, it: Iterator[tuple[int, Sequence[Any]]], size: int, exact: bool = True
+               ) -> Iterator[tuple[Sequence[int], Any, Any]]:
+        """The records *it* (from :meth:`records`) has not given yet, *size* at a time:
+        ``(lines, records, None)``, or ``(lines, None, cells by column)``."""
+        while True:
+            part = list(islice(it, size))
+            if not part:
+                return
+            yield [line for line, _ in part], [cells for _, cells in part], None
+
     def close(self) -> None:
         pass
 
@@ -454,16 +322,40 @@ class _Table:
 class _CsvTable(_Table):
     format = "csv"
 
-    def __init__(self, text: str, encoding: str, name: str, delimiter: str | None = None):
+    def __init__(self, text: str, encoding: str, name: str, delimiter: str | None = None,
+                 raw: bytes | None = None):
         self.name = name
         self.text = text
+        #: the file's bytes when they are UTF-8 (read by the column where plain)
+        self.raw = raw
         self.encoding = encoding
         self.delimiter = delimiter or _detect_delimiter(text)
-        self.total_hint = text.count("\n") + 1
+        self.total_hint = _count(text, "\n") + 1
+        self._reader: Any = None
+        self._line = 0  # the last line read
+
+    def _lines(self) -> Iterator[str]:
+        """The lines ``io.StringIO(text, newline="")`` gives, a region at a time: each
+        region ends after a "\n", so no line (nor "\r\n") is split."""
+        text = self.text
+
+        def regions() -> Iterator[io.StringIO]:
+            start, n = 0, len(text)
+            while start < n:
+                end = text.find("\n", start + _REGION)
+                end = n if end < 0 else end + 1
+                yield io.StringIO(text[start:end], newline="")
+                start = end
+
+        return chain.from_iterable(regions())
+
+    def _csv(self) -> Any:
+        if self._reader is None:
+            self._reader = csv.reader(self._lines(), delimiter=self.delimiter)
+        return self._reader
 
     def records(self) -> Iterator[tuple[int, Sequence[Any]]]:
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
-        prev = 0
+        reader = self._csv()
         while True:
             try:
                 cells = next(reader)
@@ -471,11 +363,76 @@ class _CsvTable(_Table):
                 return
             except csv.Error as e:
                 raise LogError(
-                    [Problem(self.name, reader.line_num or prev + 1, None, None, f"unreadable CSV: {e}")]
+                    [Problem(self.name, reader.line_num or self._line + 1, None, None, f"unreadable CSV: {e}")]
                 ) from None
-            start = prev + 1
-            prev = reader.line_num
+            start = self._line + 1
+            self._line = reader.line_num
             yield start, cells
+
+    def chunks(self, it: Iterator[tuple[int, Sequence[Any]]], size: int, exact: bool = True
+               ) -> Iterator[tuple[Sequence[int], Any, Any]]:
+        """Without *exact*: the rest of a UTF-8 file without quotes is cut into lines and
+        cells by numpy (what the csv module does there, a region at a time) and given
+        by the column (:mod:`.plain_csv`); else a chunk is read in one C call and must hold one record
+        a line (else :class:`SlowPath`: the lines of its records are not known)."""
+        if exact:
+            yield from super().chunks(it, size)
+            return
+        start = self._rest()
+        if start is not None:
+            yield from self._split(start)
+            return
+        reader = self._csv()
+        while True:
+            try:
+                part = list(islice(reader, size))
+            except csv.Error:
+                raise SlowPath() from None  # read row by row, the problem at its line
+            if not part:
+                return
+            first = self._line + 1
+            if reader.line_num - self._line != len(part):
+                raise SlowPath()  # a quoted value over several lines
+            self._line = reader.line_num
+            yield range(first, first + len(part)), part, None
+
+    def _rest(self) -> int | None:
+        """Where (in the UTF-8 bytes) the lines not read yet start, if nothing in them
+        needs the csv module (no quote, no NUL, no carriage return but in "\r\n");
+        else None."""
+        raw = self.raw
+        if raw is None or (b"\r" in raw and _count(raw, b"\r") != _count(raw, b"\r\n")):
+            return None
+        start = 0
+        for _ in range(self._line):
+            start = raw.find(b"\n", start) + 1
+            if start == 0:
+                return len(raw)
+        if raw.find(b'"', start) >= 0 or raw.find(b"\x00", start) >= 0:
+            return None
+        return start
+
+    def _split(self, start: int) -> Iterator[tuple[Sequence[int], Any, Any]]:
+        from .plain_csv import split_lines
+
+        raw, n = self.raw, len(self.raw)
+        while start < n:
+            end = raw.find(b"\n", start + _BYTES_REGION)
+            end = n if end < 0 else end + 1
+            block = raw[start:end]
+            start = end
+            first = self._line + 1
+            fields = split_lines(block, self.delimiter)
+            if fields is not None:
+                self._line += fields.rows
+                yield range(first, first + fields.rows), None, fields
+            else:  # lines of several widths, or blank: the csv module, one record a line
+                lines = block.decode("utf-8").split("\n")
+                if block.endswith(b"\n"):
+                    lines.pop()
+                lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+                self._line += len(lines)
+                yield range(first, first + len(lines)), list(csv.reader(lines, delimiter=self.delimiter)), None
 
 
 class _XlsxTable(_Table):
@@ -557,24 +514,18 @@ class _XlsxTable(_Table):
             self.wb = None
 
 
-def _load_json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return None
+
+# --------------------------------------------------------------------------
+# Opening a source
 
 
-def _is_jira(data: Any) -> bool:
-    def page_ok(d: Any) -> bool:
-        return (
-            isinstance(d, dict)
-            and isinstance(d.get("issues"), list)
-            and all(isinstance(i, dict) and "key" in i and "fields" in i for i in d["issues"])
-        )
-
-    if isinstance(data, list):
-        return bool(data) and all(page_ok(d) for d in data)
-    return page_ok(data)
+def _paths(source: Source) -> list[str | Path]:
+    if isinstance(source, (str, Path)):
+        return [source]
+    paths = list(source)
+    if not paths:
+        raise LogError([Problem("", None, None, None, "no file given")])
+    return paths
 
 
 def _open(
@@ -582,8 +533,8 @@ def _open(
     sheet: str | None,
     encoding: str | None,
     delimiter: str | None,
-) -> _Table | tuple[Any, str]:
-    """Open a source: a table (CSV/xlsx) or ``(jira_data, encoding)``."""
+) -> _Table | tuple[list[JiraIssue], str]:
+    """Open one file: a table (CSV/xlsx) or ``(jira_issues, encoding)``."""
     name = _name(path)
     raw = _read_bytes(path)
     kind = _sniff_kind(raw[:8])
@@ -605,156 +556,86 @@ def _open(
     else:
         text, enc = _decode(raw, name)
     if text[:4096].lstrip()[:1] in ("{", "["):
-        data = _load_json(text)
-        if data is not None:
-            if _is_jira(data):
-                return data, enc
+        docs = documents(text, name)
+        if docs is not None:
+            issues = jira_issues(text, docs, name)
+            if issues is None:
+                raise LogError([Problem(name, None, None, None, NOT_JIRA)])
+            return issues, enc
+        if str(path).lower().endswith((".json", ".jsonl")):
+            raise LogError([Problem(name, 1, None, None, "not valid JSON")])
+    utf8 = enc.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig")
+    return _CsvTable(text, enc, name, delimiter, raw if utf8 else None)
+
+
+def _open_source(
+    source: Source, sheet: str | None, encoding: str | None, delimiter: str | None
+) -> _Table | tuple[list[JiraIssue], str]:
+    """Open a log: one file, or several files that are all Jira pages."""
+    paths = _paths(source)
+    if len(paths) == 1:
+        return _open(paths[0], sheet, encoding, delimiter)
+    issues: list[JiraIssue] = []
+    enc = ""
+    for path in paths:
+        src = _open(path, None, encoding, None)
+        if not isinstance(src, tuple):
+            src.close()
             raise LogError([Problem(
-                name, None, None, None,
-                "a JSON file, but not a Jira search response (expected an object with an "
-                "'issues' list, saved with expand=changelog)",
+                _name(path), None, None, None,
+                "not a Jira JSON export: several files are read as the pages of one Jira search "
+                "(a CSV or Excel log is read alone)",
             )])
-        if str(path).lower().endswith(".json"):
-            raise LogError([Problem(name, None, None, None, "not valid JSON")])
-    return _CsvTable(text, enc, name, delimiter)
+        issues.extend(src[0])
+        enc = enc or src[1]
+    return issues, enc
 
 
-# --------------------------------------------------------------------------
-# Jira
-
-
-_JIRA_COLUMNS = ("Key", "At", "From", "To", "Summary", "Type")
-_JIRA_MAPPING = dict(zip(FIELDS, ("Key", "At", "From", "To", "Summary", "Type")))
-
-
-def _s(v: Any) -> str | None:
-    if v is None:
-        return None
-    t = str(v).strip()
-    return t or None
-
-
-def _jira_rows(
-    data: Any, name: str, tz: tzinfo | None, check: Callable[[int, int], None] | None = None
-) -> tuple[list[tuple[str, datetime | None, str | None, str | None, str | None, str | None, str]], list[Problem]]:
-    """Rows ``(key, at, from, to, title, type, raw_at)`` and problems."""
-    pages = data if isinstance(data, list) else [data]
-    issues = [i for p in pages for i in p["issues"]]
-    rows: list[tuple[str, datetime | None, str | None, str | None, str | None, str | None, str]] = []
-    problems: list[Problem] = []
-
-    def when(raw: Any, key: str, where: str) -> datetime | None:
-        text = _s(raw)
-        if text is None:
-            problems.append(Problem(name, None, where, None, "missing date", key))
-            return None
-        dt = _parse_iso(text)
-        if dt is None:
-            problems.append(Problem(name, None, where, text, f"bad date '{text}' (expected ISO 8601)", key))
-            return None
-        return _aware(dt, tz)
-
-    total = len(issues)
-    for n, issue in enumerate(issues, 1):
-        if check is not None and n % 500 == 0:
-            check(n, total)
-        key = _s(issue.get("key"))
-        if key is None:
-            problems.append(Problem(name, None, "key", None, "issue without a key", f"#{n}"))
-            continue
-        fields = issue.get("fields") if isinstance(issue.get("fields"), dict) else {}
-        status = fields.get("status")
-        current = _s(status.get("name")) if isinstance(status, dict) else _s(status)
-        title = _s(fields.get("summary"))
-        itype = fields.get("issuetype")
-        itype = _s(itype.get("name")) if isinstance(itype, dict) else _s(itype)
-        created = when(fields.get("created"), key, "fields.created")
-        changelog = issue.get("changelog")
-        if not isinstance(changelog, dict):
-            problems.append(Problem(
-                name, None, "changelog", None,
-                "no changelog: save the search with expand=changelog", key,
-            ))
-            continue
-        histories = changelog.get("histories") or []
-        ctotal = changelog.get("total")
-        if isinstance(ctotal, int) and ctotal > len(histories):
-            problems.append(Problem(
-                name, None, "changelog", None,
-                f"the changelog is cut short ({len(histories)} of {ctotal} entries); "
-                "export this issue's full changelog", key,
-            ))
-            continue
-        dated: list[tuple[datetime, int, Any]] = []
-        for h_i, h in enumerate(histories):
-            if not isinstance(h, dict):
-                continue
-            status_items = [
-                it for it in (h.get("items") or [])
-                if isinstance(it, dict)
-                and (str(it.get("field", "")).lower() == "status" or it.get("fieldId") == "status")
-            ]
-            if not status_items:
-                continue
-            at = when(h.get("created"), key, f"changelog.histories[{h_i}].created")
-            if at is None:
-                continue
-            for it in status_items:
-                dated.append((at, h_i, it))
-        # Jira usually lists histories newest first: put them oldest first,
-        # then sort by time (stable, so same-time changes keep that order).
-        if len(dated) > 1 and dated[0][0] > dated[-1][0]:
-            dated.reverse()
-        dated.sort(key=lambda x: x[0])
-        first_to = _s(dated[0][2].get("fromString")) if dated else current
-        raw_created = _s(fields.get("created")) or ""
-        if first_to is None:
-            problems.append(Problem(name, None, "fields.status", None, "no status for the created row", key))
-        rows.append((key, created, None, first_to, title, itype, raw_created))
-        for at, h_i, it in dated:
-            to = _s(it.get("toString"))
-            if to is None:
-                problems.append(Problem(
-                    name, None, f"changelog.histories[{h_i}].items", None,
-                    "status change without a new status (toString)", key,
-                ))
-            rows.append((key, at, _s(it.get("fromString")), to, title, itype, at.isoformat()))
-    return rows, problems
+def _source_name(source: Source) -> str:
+    return ", ".join(_name(p) for p in _paths(source))
 
 
 # --------------------------------------------------------------------------
 # Preview
 
 
+_JIRA_COLUMNS = ("Key", "At", "From", "To", "Summary", "Type")
+_JIRA_MAPPING = dict(zip(FIELDS, _JIRA_COLUMNS))
+
+
 def preview(
-    path: str | Path,
+    path: Source,
     sheet: str | None = None,
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
 ) -> LogPreview:
-    """Look at a log file: detected format, columns, first 50 rows, guessed
-    mapping and candidate date formats.  Raises :class:`LogError` if the file
-    cannot be read at all."""
-    src = _open(path, sheet, encoding, delimiter)
+    """Look at a log (one file, or several Jira pages): detected format,
+    columns, first 50 rows, guessed mapping, fields that need a choice and
+    candidate date formats.  Raises :class:`LogError` if it cannot be read at
+    all."""
+    paths = _paths(path)
+    named = dict(path=str(paths[0]), paths=tuple(str(p) for p in paths) if len(paths) > 1 else ())
+    src = _open_source(path, sheet, encoding, delimiter)
     if isinstance(src, tuple):
-        data, enc = src
-        rows, _ = _jira_rows(data, _name(path), None)
+        issues, enc = src
+        rows, _ = jira_rows(kept_once(issues)[0], None)
         shown = tuple(
-            (key, raw_at, f or "", t or "", title or "", typ or "")
-            for key, _, f, t, title, typ, raw_at in rows[:PREVIEW_ROWS]
+            (r.key, r.raw_at, r.from_status or "", r.to_status or "", r.title or "", r.type or "")
+            for r in rows[:PREVIEW_ROWS]
         )
         return LogPreview(
-            path=str(path), format="jira", encoding=enc, delimiter=None, sheets=(), sheet=None,
+            format="jira", encoding=enc, delimiter=None, sheets=(), sheet=None,
             columns=_JIRA_COLUMNS, rows=shown, guessed_mapping=dict(_JIRA_MAPPING),
-            date_formats=(), iso_dates=True,
+            date_formats=(), iso_dates=True, **named,
         )
     with src:
         columns: tuple[str, ...] = ()
         sample: list[Sequence[Any]] = []
         it = src.records()
-        for _, cells in it:
+        for line, cells in it:
             if not _blank(cells):
+                _check_width(src.name, line, cells)
                 columns = _header_names(cells)
                 break
         for _, cells in it:
@@ -768,7 +649,7 @@ def preview(
             tuple((_cell_text(c) for c in islice(cells, width))) + ("",) * max(0, width - len(cells))
             for cells in sample[:PREVIEW_ROWS]
         )
-        mapping = guess_mapping(columns)
+        mapping, ambiguous = choose_columns(columns, sample)
         formats: tuple[str, ...] = ()
         iso = True
         if "at" in mapping:
@@ -776,11 +657,11 @@ def preview(
             values = [c[i] for c in sample if i < len(c)]
             formats = detect_date_formats(values)
             texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
-            iso = all(_parse_iso(v) is not None for v in texts)
+            iso = all(parse_iso(v) is not None for v in texts)
         return LogPreview(
-            path=str(path), format=src.format, encoding=src.encoding, delimiter=src.delimiter,
+            format=src.format, encoding=src.encoding, delimiter=src.delimiter,
             sheets=src.sheets, sheet=src.sheet, columns=columns, rows=shown,
-            guessed_mapping=mapping, date_formats=formats, iso_dates=iso,
+            guessed_mapping=mapping, date_formats=formats, iso_dates=iso, ambiguous=ambiguous, **named,
         )
 
 
@@ -809,129 +690,8 @@ class _Ticker:
             self.progress(done, max(total, done))
 
 
-def _choose_format(texts: Sequence[str]) -> tuple[str | None, str | None, list[str]]:
-    """Pick the strptime format for non-ISO timestamps.
-
-    Formats are scored on a sample (tolerating up to 10 % bad values, at
-    least one, so one typo does not hide the format); the best ones are then checked on every
-    value.  Returns ``(format, None, candidates)``; ``(None, None, [])`` if
-    nothing fits; ``(None, example_value, candidates)`` when several formats
-    fit but read some value differently (e.g. ``%d/%m`` vs ``%m/%d``).
-    """
-    sample = texts[:200]
-    # tolerate a few bad values, but a format must read at least half the sample
-    limit = min(max(1, len(sample) // 10), len(sample) // 2)
-    scored: list[tuple[int, str]] = []
-    for f in COMMON_DATE_FORMATS:
-        fails = 0
-        for v in sample:
-            if not _parses(v, f):
-                fails += 1
-                if fails > limit:
-                    break
-        if fails <= limit:
-            scored.append((fails, f))
-    if not scored:
-        return None, None, []
-    best = min(n for n, _ in scored)
-    cands = [f for n, f in scored if n == best]
-    if len(cands) == 1:
-        return cands[0], None, cands
-    parsed: dict[str, list[datetime | None]] = {}
-    fails_of: dict[str, int] = {}
-    for f in cands:
-        out: list[datetime | None] = []
-        for v in texts:
-            try:
-                out.append(datetime.strptime(v, f))
-            except ValueError:
-                out.append(None)
-        parsed[f] = out
-        fails_of[f] = out.count(None)
-    fewest = min(fails_of.values())
-    cands = [f for f in cands if fails_of[f] == fewest]
-    first = parsed[cands[0]]
-    for other in cands[1:]:
-        for v, a, b in zip(texts, first, parsed[other]):
-            if a != b:
-                return None, v, cands
-    return cands[0], None, cands
-
-
-def _parse_dates(
-    raw: list[Any],
-    lines: list[int],
-    name: str,
-    column: str,
-    date_format: str | None,
-    tz: tzinfo | None,
-    check: Callable[[], None],
-) -> tuple[list[datetime | None], list[Problem]]:
-    """Parse a timestamp column (text and/or real date cells)."""
-    problems: list[Problem] = []
-    out: list[datetime | None] = [None] * len(raw)
-    fmt = date_format.strip() if date_format else None
-    iso_mode = fmt is None or fmt.lower() in _ISO_NAMES
-    pending: list[int] = []  # text values that ISO did not parse (auto mode)
-    for i, v in enumerate(raw):
-        if i % PROGRESS_EVERY == 0:
-            check()
-        if isinstance(v, str):
-            if iso_mode:
-                dt = _parse_iso(v)
-                if dt is None:
-                    pending.append(i)
-                    continue
-            else:
-                try:
-                    dt = datetime.strptime(v, fmt)  # type: ignore[arg-type]
-                except ValueError:
-                    problems.append(Problem(name, lines[i], column, v, f"bad date '{v}' (expected {fmt})"))
-                    continue
-            out[i] = _aware(dt, tz)
-        elif isinstance(v, datetime):
-            out[i] = _aware(v, tz)
-        elif isinstance(v, date):
-            out[i] = _aware(datetime.combine(v, time()), tz)
-        else:
-            t = _cell_text(v)
-            problems.append(Problem(
-                name, lines[i], column, t,
-                f"'{t}' is not a date (format the cells as dates, or as text)",
-            ))
-    if not pending:
-        return out, problems
-    texts = [raw[i] for i in pending]
-    chosen: str | None = None
-    if fmt is None:  # auto: ISO failed for these, try the common formats
-        chosen, example, cands = _choose_format(texts)
-        if example is not None:
-            problems.append(Problem(
-                name, None, column, example,
-                f"ambiguous dates such as '{example}': could be "
-                f"{' or '.join(cands)}; choose the date format",
-            ))
-            return out, problems
-    for k, i in enumerate(pending):
-        if k % PROGRESS_EVERY == 0:
-            check()
-        v = raw[i]
-        dt = None
-        if chosen is not None:
-            try:
-                dt = datetime.strptime(v, chosen)
-            except ValueError:
-                pass
-        if dt is None:
-            expected = chosen or "ISO 8601 such as 2024-03-01 09:15, or choose a date format"
-            problems.append(Problem(name, lines[i], column, v, f"bad date '{v}' (expected {expected})"))
-        else:
-            out[i] = _aware(dt, tz)
-    return out, problems
-
-
 def read_transitions(
-    path: str | Path,
+    path: Source,
     mapping: Mapping[str, str] | None = None,
     date_format: str | None = None,
     sheet: str | None = None,
@@ -941,143 +701,164 @@ def read_transitions(
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
+    guess_unmapped: bool = False,
 ) -> TransitionList:
-    """Read a whole transition log (CSV, xlsx or Jira JSON).
+    """Read a whole transition log: a CSV or xlsx file, or one or several
+    Jira JSON files (pages of one search).
 
     ``mapping`` maps fields (:data:`FIELDS`; ``item``, ``at`` and ``to`` are
-    required) to column names; by default it is guessed.  ``date_format`` is a
-    strptime format (or ``"ISO"``); by default ISO 8601 is tried and else a
-    single unambiguous format from :data:`COMMON_DATE_FORMATS` is used.
-    Naive timestamps are placed in ``tz`` (default: the computer's local zone,
-    with the offset valid at each date).  Mapping and date format are ignored
-    for Jira files.
+    required) to column names.  Without it, or with ``guess_unmapped``, the
+    fields it leaves out are guessed, except where several columns could hold
+    one: then :class:`MappingNeeded` lists them.  ``date_format`` is a
+    strptime format (or ``"ISO"``) for the timestamp and creation-time
+    columns; by default ISO 8601 is tried and else a single unambiguous format
+    from :data:`COMMON_DATE_FORMATS` is used.  Naive timestamps are placed in
+    ``tz`` (default: the computer's local zone, with the offset valid at each
+    date).  Mapping and date format are ignored for Jira files.
 
-    Returns a :class:`TransitionList` in file order, or raises
+    Returns a :class:`TransitionList` (see :mod:`.log_rows` for the rules
+    applied: duplicates dropped, creation rows built), or raises
     :class:`LogError` with every problem found (never partial data), or
     :class:`Cancelled`.  ``progress(done, total)`` is called every few
     thousand rows, and ``is_cancelled()`` is checked as often.
     """
     tick = _Ticker(progress, is_cancelled)
-    name = _name(path)
     tick(0, 0)
-    src = _open(path, sheet, encoding, delimiter)
+    src = _open_source(path, sheet, encoding, delimiter)
     if isinstance(src, tuple):
-        return _read_jira(src[0], name, tz, tick)
-    with src:
-        return _read_table(src, name, mapping, date_format, tz, tick)
+        return _read_jira(src[0], _source_name(path), len(_paths(path)) > 1, tz, tick)
+    guess = mapping is None or guess_unmapped
+    for by_column in (True, False):  # row by row when the column reading cannot be exact
+        if not by_column:
+            src = _open_source(path, sheet, encoding, delimiter)
+        with src:
+            try:
+                out = _read_table(src, _name(_paths(path)[0]), dict(mapping or {}), guess, date_format, tz,
+                                  tick, by_column)
+            except SlowPath:
+                continue
+            out.format = src.format
+            return out
+    raise AssertionError("the row-by-row reading never gives up")  # pragma: no cover
 
 
-def _read_jira(data: Any, name: str, tz: tzinfo | None, tick: _Ticker) -> TransitionList:
-    rows, problems = _jira_rows(data, name, tz, tick)
+def _read_jira(issues: list[JiraIssue], name: str, several: bool, tz: tzinfo | None, tick: _Ticker) -> TransitionList:
+    kept, repeated = kept_once(issues)
+    rows, problems = jira_rows(kept, tz, tick)
     if problems:
         raise LogError(problems)
     out = TransitionList(
-        (Transition(k, at, f, t, title, typ) for k, at, f, t, title, typ, _ in rows),  # type: ignore[arg-type]
-        file=name, format="jira", lines=[None] * len(rows),
+        (Transition(r.key, r.at, r.from_status, r.to_status, r.title, r.type) for r in rows),  # type: ignore[arg-type]
+        file=name, format="jira", lines=[r.line for r in rows],
         columns={"from": "fromString", "to": "toString"},
+        sources=[r.file for r in rows] if several else None,
     )
+    out.created_rows = len(kept)
+    out.repeated_issues = repeated
     tick(len(rows), len(rows))
-    return out
+    long = _too_long(out, {"item": "key", "from": "fromString", "to": "toString", "title": "fields.summary",
+                           "type": "fields.issuetype"})
+    if long:
+        raise LogError(long)
+    return out.without_duplicates()
+
+
+def _too_long(rows: TransitionList, columns: Mapping[str, str]) -> list[Problem]:
+    """A problem for each row with a text longer than :data:`TEXT_LIMITS` allows."""
+    problems = []
+    lines = rows.lines
+    for fld, column in columns.items():
+        limit = TEXT_LIMITS[fld]
+        texts = rows.texts(fld)
+        for i, value in enumerate(texts):
+            if value is not None and len(value) > limit:
+                item = texts[i] if fld == "item" else rows.texts("item", slice(i, i + 1))[0]
+                problems.append(Problem(
+                    (rows.sources or [rows.file] * len(rows))[i], lines[i] if i < len(lines) else None, column,
+                    value[:40] + "…", f"{len(value):,} characters long, more than the {limit} a log may hold",
+                    item[:40]))
+    return problems
+
+
+def _mapping_problems(
+    name: str, header_line: int, columns: Sequence[str], mapping: Mapping[str, str], complete: bool
+) -> list[Problem]:
+    problems = []
+    for fld, col in mapping.items():
+        if fld not in FIELDS:
+            problems.append(Problem(name, None, None, None, f"unknown field '{fld}' in the column mapping"))
+        elif col and col not in columns:
+            problems.append(Problem(
+                name, header_line, col, None,
+                f"no column named '{col}' for the {FIELD_LABELS[fld]} (columns: {', '.join(columns)})",
+            ))
+    if not complete:
+        return problems
+    for fld in REQUIRED_FIELDS:
+        if not mapping.get(fld):
+            problems.append(Problem(
+                name, header_line, None, None,
+                f"no column chosen for the {FIELD_LABELS[fld]} (columns: {', '.join(columns)})",
+            ))
+    if mapping.get("created") and not mapping.get("from"):
+        problems.append(Problem(name, header_line, mapping["created"], None,
+                                "a creation time needs the from-status column too: a creation row enters "
+                                "the item's first from-status"))
+    if mapping.get("status") and not mapping.get("created"):
+        problems.append(Problem(name, header_line, mapping["status"], None,
+                                "the current status is read only with the creation time: map both"))
+    return problems
 
 
 def _read_table(
     src: _Table,
     name: str,
-    mapping: Mapping[str, str] | None,
+    mapping: dict[str, str],
+    guess: bool,
     date_format: str | None,
     tz: tzinfo | None,
     tick: _Ticker,
+    by_column: bool,
 ) -> TransitionList:
-    records = src.records()
+    records: Iterator[tuple[int, Sequence[Any]]] = src.records()
     columns: tuple[str, ...] | None = None
     header_line = 1
     for line, cells in records:
         if not _blank(cells):
+            _check_width(name, line, cells)
             columns = _header_names(cells)
             header_line = line
             break
     if columns is None:
         raise LogError([Problem(name, None, None, None, "no header row: the file has no data")])
-    if mapping is None:
-        mapping = guess_mapping(columns)
-    problems: list[Problem] = []
-    index: dict[str, int] = {}
-    for fld, col in mapping.items():
-        if fld not in FIELDS:
-            problems.append(Problem(name, None, None, None, f"unknown field '{fld}' in the column mapping"))
-        elif col:
-            if col in columns:
-                index[fld] = columns.index(col)
-            else:
-                problems.append(Problem(
-                    name, header_line, col, None,
-                    f"no column named '{col}' for the {_FIELD_LABELS[fld]} "
-                    f"(columns: {', '.join(columns)})",
-                ))
-    for fld in REQUIRED_FIELDS:
-        if not mapping.get(fld):
-            problems.append(Problem(
-                name, header_line, None, None,
-                f"no column chosen for the {_FIELD_LABELS[fld]} (columns: {', '.join(columns)})",
-            ))
+    problems = _mapping_problems(name, header_line, columns, mapping, complete=not guess)
     if problems:
         raise LogError(problems)
-
-    i_item, i_at, i_to = index["item"], index["at"], index["to"]
-    i_from, i_title, i_type = index.get("from"), index.get("title"), index.get("type")
-    c_item, c_at, c_to = mapping["item"], mapping["at"], mapping["to"]
+    sample: list[tuple[int, Sequence[Any]]] = []
+    if guess:
+        sample = list(islice(records, SAMPLE_ROWS))
+        mapping, ambiguous = choose_columns(columns, [c for _, c in sample if not _blank(c)],
+                                            {f: c for f, c in mapping.items() if c})
+        if ambiguous:
+            raise MappingNeeded([Problem(name, header_line, None, None, ambiguity_message(f, cands))
+                                 for f, cands in ambiguous.items()], ambiguous)
+        problems = _mapping_problems(name, header_line, columns, mapping, complete=True)
+        if problems:
+            raise LogError(problems)
+    mapping = {f: c for f, c in mapping.items() if c}
+    rows = TableRows(name, header_line, columns, mapping, date_format, tz, by_column)
+    texts = isinstance(src, _CsvTable)
+    if sample:
+        rows.add_chunk([line for line, _ in sample], [cells for _, cells in sample], texts)
     total = src.total_hint
-    lines: list[int] = []
-    items: list[str] = []
-    ats: list[Any] = []
-    froms: list[str | None] = []
-    tos: list[str] = []
-    titles: list[str | None] = []
-    types: list[str | None] = []
-    text = _cell_text
-    count = 0
-    for line, cells in records:
-        count += 1
-        if count % PROGRESS_EVERY == 0:
-            tick(line, total)
-        width = len(cells)
-        if width == 0 or _blank(cells):
-            continue
-        item = text(cells[i_item]) if i_item < width else ""
-        at = cells[i_at] if i_at < width else None
-        if isinstance(at, str):
-            at = at.strip()
-        to = text(cells[i_to]) if i_to < width else ""
-        if not item:
-            problems.append(Problem(name, line, c_item, None, "missing item id"))
-        if at is None or at == "":
-            problems.append(Problem(name, line, c_at, None, "missing date"))
-        if not to:
-            problems.append(Problem(name, line, c_to, None, "missing to-status"))
-        lines.append(line)
-        items.append(item)
-        ats.append(at)
-        froms.append((text(cells[i_from]) or None) if i_from is not None and i_from < width else None)
-        tos.append(to)
-        titles.append((text(cells[i_title]) or None) if i_title is not None and i_title < width else None)
-        types.append((text(cells[i_type]) or None) if i_type is not None and i_type < width else None)
+    for lines, chunk, by_column in src.chunks(records, CHUNK_ROWS, exact=not rows.by_column):
+        tick(lines[-1], total)
+        if by_column is None:
+            rows.add_chunk(lines, chunk, texts)
+        else:
+            rows.add_fields(lines, by_column)
     tick(total, total)
-
-    # dates: only the present ones (missing ones are already reported)
-    present = [k for k, v in enumerate(ats) if v is not None and v != ""]
-    parsed, date_problems = _parse_dates(
-        [ats[k] for k in present], [lines[k] for k in present], name, c_at, date_format, tz, tick.check
-    )
-    problems.extend(date_problems)
-    if problems:
-        problems.sort(key=lambda p: (p.line is not None, p.line or 0))
-        raise LogError(problems)
-    # no problems means no missing dates, so `parsed` lines up with the rows
-    out = TransitionList(
-        map(Transition, items, parsed, froms, tos, titles, types),
-        file=name, format=src.format, lines=lines, columns=dict(mapping),
-    )
-    return out
+    return rows.finish(tick.check)
 
 
 # --------------------------------------------------------------------------
@@ -1088,7 +869,8 @@ def read_stage_map_csv(path: str | Path) -> dict[str, Stage]:
     """Read a stage map from a CSV with the columns ``status``, ``department``
     and ``kind`` (any order, any case; other columns ignored).  Returns
     ``{status: Stage}`` in file order, or raises :class:`LogError` listing
-    every bad row (missing field, bad kind, duplicate status)."""
+    every bad row (missing field, bad kind, a status given twice, even in
+    another case: statuses match ignoring case)."""
     name = _name(path)
     raw = _read_bytes(path)
     if _sniff_kind(raw[:8]) != "text":
@@ -1100,7 +882,7 @@ def read_stage_map_csv(path: str | Path) -> dict[str, Stage]:
     header_line = 1
     for line, cells in records:
         if not _blank(cells):
-            header = tuple(_norm(c) for c in cells)
+            header = tuple(norm_name(c) for c in cells)
             header_line = line
             break
     if header is None:
@@ -1117,7 +899,7 @@ def read_stage_map_csv(path: str | Path) -> dict[str, Stage]:
     if problems:
         raise LogError(problems)
     stages: dict[str, Stage] = {}
-    first_line: dict[str, int] = {}
+    first: dict[str, tuple[str, int]] = {}  # status_key -> (spelling, line)
     for line, cells in records:
         if _blank(cells):
             continue
@@ -1135,14 +917,18 @@ def read_stage_map_csv(path: str | Path) -> dict[str, Stage]:
             ))
             bad = True
         status = vals["status"]
-        if status and status in first_line:
+        seen = first.get(status_key(status)) if status else None
+        if seen is not None:
+            spelling, at = seen
             problems.append(Problem(
                 name, line, "status", status,
-                f"duplicate status '{status}' (first on line {first_line[status]})",
+                f"duplicate status '{status}' (first on line {at})" if spelling == status else
+                f"status '{status}' is '{spelling}' (line {at}) in another case: statuses match "
+                "ignoring case, keep one spelling",
             ))
             continue
         if status:
-            first_line[status] = line
+            first[status_key(status)] = (status, line)
         if not bad:
             stages[status] = Stage(status, vals["department"], kind)
     if not problems and not stages:
@@ -1156,28 +942,40 @@ def check_statuses(
     transitions: Sequence[Transition], stages: Mapping[str, Stage], file: str | Path
 ) -> list[Problem]:
     """One problem per status (from or to) that is not in the stage map, with
-    the first line it appears on (or the issue key for Jira), in order of
-    first appearance.  Line numbers come from a :class:`TransitionList`;
-    for a plain list they are ``None`` and the item is named instead."""
+    the first line it appears on (and the issue key for Jira), in order of
+    first appearance.  Line numbers and file names come from a
+    :class:`TransitionList`; for a plain list they are ``None`` and the item
+    is named instead.  Exact spelling: align the statuses first
+    (:func:`.log_rows.align_statuses`)."""
+    import numpy as np
+
+    log = transitions if isinstance(transitions, TransitionList) else TransitionList(transitions)
+    frm, to, names = log.status_codes
+    unknown = [c for c, s in enumerate(names) if s and s not in stages]
+    if not unknown:
+        return []
     lines = getattr(transitions, "lines", None)
     columns = getattr(transitions, "columns", {}) or {}
-    first: dict[str, tuple[int, str]] = {}
-    counts: dict[str, int] = {}
-    for i, t in enumerate(transitions):
-        for fld, s in (("from", t.from_status), ("to", t.to_status)):
-            if s and s not in stages:
-                counts[s] = counts.get(s, 0) + 1
-                if s not in first:
-                    first[s] = (i, fld)
+    sources = getattr(transitions, "sources", None)
+    jira = getattr(transitions, "format", "") == "jira"
+    # the first (row, from before to) of each unknown status, and how often it is used
+    found = []
+    for c in unknown:
+        in_from, in_to = np.flatnonzero(frm == c), np.flatnonzero(to == c)
+        if not len(in_from) and not len(in_to):
+            continue
+        first = min((int(in_from[0]), 0) if len(in_from) else (len(log), 0),
+                    (int(in_to[0]), 1) if len(in_to) else (len(log), 1))
+        found.append((first, names[c], len(in_from) + len(in_to)))
+    found.sort()
     name = _name(file)
     problems = []
-    for s, (i, fld) in first.items():
+    for (i, fld), s, n in found:
         line = lines[i] if lines and i < len(lines) else None
-        n = counts[s]
         more = f" (used {n} times)" if n > 1 else ""
         problems.append(Problem(
-            name, line, columns.get(fld, fld), s,
+            sources[i] if sources else name, line, columns.get(("from", "to")[fld], ("from", "to")[fld]), s,
             f"status '{s}' is not in the stage map{more}",
-            None if line is not None else transitions[i].item,
+            log[i].item if line is None or jira else None,
         ))
     return problems

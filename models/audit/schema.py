@@ -81,3 +81,39 @@ class AuditChoice(Base):
     chosen_on: Mapped[date] = mapped_column(Date)
     milestone_id: Mapped[int | None] = mapped_column(
         ForeignKey("milestones.id", ondelete="SET NULL"), nullable=True)
+
+
+class AuditCostOfDelay(Base):
+    """The plan's cost of delay: what one item waiting one week costs (the silo tax in money)."""
+
+    __tablename__ = "audit_costs_of_delay"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(8))
+    per_week: Mapped[float]
+
+
+class AuditTypeCost(Base):
+    """A cost of delay of its own for one item type of the log."""
+
+    __tablename__ = "audit_type_costs"
+    __table_args__ = (UniqueConstraint("plan_id", "item_type", name="uq_audit_type_costs_plan_type"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    item_type: Mapped[str] = mapped_column(String(100))
+    per_week: Mapped[float]
+
+
+class AuditScenario(Base):
+    """A what-if the leader saved: departments merged into the squad, waits between them scaled."""
+
+    __tablename__ = "audit_scenarios"
+    __table_args__ = (UniqueConstraint("plan_id", "name", name="uq_audit_scenarios_plan_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: the merged departments, as a JSON list
+    departments: Mapped[str] = mapped_column(Text, default="[]")
+    factor: Mapped[float] = mapped_column(default=0.0)

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,11 +35,15 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from models.audit.analysis import AuditResult, Stage, Transition, UnknownStatusError, analyse
+from models.audit.entities import STAGE, STALL
+from models.audit.stage_rule import department_required
 from models.audit.readers import Cancelled, LogError, Problem, TransitionList, check_statuses
+from models.audit.transition_list import NO_LINE, Codes
+from models.core.fields import Field
 from models.core.validation import clean_text
 from models.plan.service import PlanError
-from models.audit.schema import AUDIT_KINDS, AuditChoice, AuditImport, AuditStage, AuditStall, AuditTransition
-from models.plan.schema import Milestone, Plan
+from models.audit.schema import AuditChoice, AuditImport, AuditStage, AuditStall, AuditTransition
+from models.plan.schema import Milestone, Phase, Plan
 from models.core.feature import ChecklistItem
 from models.core.workspace import Workspace
 
@@ -67,7 +72,10 @@ __all__ = [
     "analysis_stages",
     "analyse_plan",
     "get_choice",
+    "AttackPlan",
+    "attack_plan",
     "choose_bottleneck",
+    "record_choice",
     "undo_choice",
     "audit_checklist",
 ]
@@ -75,11 +83,10 @@ __all__ = [
 #: The synthetic ``done`` status a hand-tracked stall enters when it is left.
 LEFT_STATUS = "(left)"
 LEFT_STAGE = Stage(LEFT_STATUS, "", "done")
-#: "Attack this" adds a Step-1 milestone due this many days after today.
+#: "Attack this" adds a Step-1 milestone due this many days after today (inside the Audit step).
 ATTACK_DAYS = 14
 #: Rows per INSERT executemany (progress and cancel are checked between chunks).
 CHUNK = 5000
-STALL_FIELDS = ("item", "stage", "entered", "left", "note")
 
 
 class AuditError(PlanError):
@@ -138,36 +145,21 @@ def _aware(dt: datetime, tz: tzinfo | None) -> datetime:
     return dt.replace(tzinfo=tz)
 
 
+def _get(s: Session, orm: type, row_id: int, noun: str):
+    row = s.get(orm, row_id)
+    if row is None:
+        raise PlanError(f"no {noun} with id {row_id}")
+    return row
+
+
 def _plan(s: Session, plan_id: int) -> Plan:
-    plan = s.get(Plan, plan_id)
-    if plan is None:
-        raise PlanError(f"no plan with id {plan_id}")
-    return plan
+    return _get(s, Plan, plan_id, "plan")
 
 
 def plan_timezone(ws: Workspace, plan_id: int) -> tzinfo | None:
     """The plan's time zone for naive timestamps, or None for the computer's."""
     with ws.read() as s:
         return _zone(_plan(s, plan_id).timezone)
-
-
-def _moment(value: Any, label: str, tz: tzinfo | None, *, optional: bool = False) -> datetime | None:
-    """A datetime (or ISO 8601 text) made timezone-aware."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if optional:
-            return None
-        raise PlanError(f"{label} is required")
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise PlanError(f"{label} must be a date and time such as 2026-03-02 09:30, "
-                            f"not {value!r}") from None
-    elif isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
-    if not isinstance(value, datetime):
-        raise PlanError(f"{label} must be a date and time, not {value!r}")
-    return _aware(value, tz)
 
 
 def _name(source: str) -> str:
@@ -189,25 +181,47 @@ def get_stage_map(ws: Workspace, plan_id: int) -> dict[str, Stage]:
         return _stage_map(s, plan_id)
 
 
+def _cleaned(field: Field, value: Any, where: str) -> Any:
+    """``field.clean(value)``, its refusal saying where ("Waiting: the department is required")."""
+    try:
+        return field.clean(value)
+    except PlanError as exc:
+        raise PlanError(f"{where}{exc}") from None
+
+
 def _clean_stages(stages: Sequence[Stage] | Mapping[str, Stage]) -> list[Stage]:
     if isinstance(stages, Mapping):
         stages = list(stages.values())
+    status_field, kind_field = STAGE.field("status"), STAGE.field("kind")
+    department = {required: replace(STAGE.field("department"), required=required) for required in (False, True)}
     out: list[Stage] = []
     seen: set[str] = set()
     for i, st in enumerate(stages):
         if not isinstance(st, Stage):
             raise PlanError(f"stage {i + 1} is not a Stage")
-        status = clean_text(st.status, f"stage {i + 1}: the status", required=True)
+        status = _cleaned(status_field, st.status, f"stage {i + 1}: the ")
         if status == LEFT_STATUS:
             raise PlanError(f"{LEFT_STATUS!r} is reserved for hand-tracked stalls; rename that status")
         if status in seen:
             raise PlanError(f"status {status!r} appears twice in the stage map")
         seen.add(status)
-        if st.kind not in AUDIT_KINDS:
-            raise PlanError(f"{status}: kind must be one of {', '.join(AUDIT_KINDS)}, not {st.kind!r}")
-        dept = clean_text(st.department, f"{status}: the department", required=st.kind != "done")
-        out.append(Stage(status, dept, st.kind))
+        kind = _cleaned(kind_field, st.kind, f"{status}: ")
+        dept = _cleaned(department[department_required(kind)], st.department, f"{status}: the ")
+        out.append(Stage(status, dept, kind))
     return out
+
+
+def _check_covers_stalls(s: Session, plan_id: int, stages: list[Stage]) -> None:
+    """An imported stage map must cover the statuses of the plan's hand-tracked stalls
+    (the log is checked against it by ``check_statuses``). The map edited on the Audit
+    page may lag behind while the user works: the page lists what it misses."""
+    used = set(s.scalars(select(AuditStall.stage).where(AuditStall.plan_id == plan_id)))
+    missing = sorted(used - {st.status for st in stages})
+    if missing:
+        listed = ", ".join(repr(m) for m in missing[:10]) + (f" and {len(missing) - 10} more"
+                                                             if len(missing) > 10 else "")
+        raise PlanError(f"the stage map leaves out {listed}, used by hand-tracked stalls; add "
+                        f"{'it' if len(missing) == 1 else 'them'} to the map (nothing was stored)")
 
 
 def _replace_stage_map(s: Session, plan_id: int, stages: list[Stage]) -> dict[str, Stage]:
@@ -279,9 +293,18 @@ def _store_log(
     problems = check_statuses(transitions, stages, name)
     if problems:
         raise LogError(problems)
-    lines = getattr(transitions, "lines", None)
-    if not lines or len(lines) != total:
-        lines = [None] * total
+    import numpy as np  # heavy: imported when a log is stored
+
+    from models.audit.timestamps import iso_texts
+
+    log = transitions if isinstance(transitions, TransitionList) else TransitionList(transitions)
+    lines = log.line_array if len(log.line_array) == total else np.full(total, NO_LINE, dtype=np.int64)
+    naive = log.naive_rows()
+    if len(naive):  # the rows without a zone in the first chunk that has one
+        first = int(naive[0]) // CHUNK * CHUNK
+        raise LogError([Problem(name, None if lines[k] == NO_LINE else int(lines[k]), "at",
+                                log[k].at.isoformat(), "timestamp without a time zone")
+                        for k in naive[naive < first + CHUNK].tolist()])
     if is_cancelled is not None and is_cancelled():
         raise Cancelled()
     row = AuditImport(
@@ -294,60 +317,41 @@ def _store_log(
     s.add(row)
     s.flush()
     iid = row.id
-    # Core executemany with positional rows: SQLAlchemy's per-row parameter
-    # processing for dicts cost as much as SQLite's own insert (bench/audit.py).
+    # Core executemany with positional rows, each chunk's texts made by the column
+    # (bench/audit.py): SQLAlchemy's per-row parameter processing for dicts cost as
+    # much as SQLite's own insert.
     conn = s.connection()
-    naive: list[Problem] = []
+    insert_sql = _driver_sql(conn, _INSERT_TRANSITION)
+    wall, offset, _, _ = log.moments
+    line_values = np.where(lines == NO_LINE, None, lines.astype(object))
     for start in range(0, total, CHUNK):
         if is_cancelled is not None and is_cancelled():
             raise Cancelled()
-        chunk = []
-        for k in range(start, min(start + CHUNK, total)):
-            t = transitions[k]
-            at = t.at
-            if at.tzinfo is None:
-                naive.append(Problem(name, lines[k], "at", at.isoformat(),
-                                     "timestamp without a time zone"))
-                continue
-            chunk.append((iid, t.item, at.isoformat(), t.from_status, t.to_status, t.title, t.type, lines[k]))
-        if naive:
-            raise LogError(naive)
-        conn.exec_driver_sql(_INSERT_TRANSITION, chunk)
+        part = slice(start, min(start + CHUNK, total))
+        conn.exec_driver_sql(insert_sql, list(zip(
+            repeat(iid), log.texts("item", part), iso_texts(wall[part], offset[part]), log.texts("from", part),
+            log.texts("to", part), log.texts("title", part), log.texts("type", part),
+            line_values[part].tolist())))
         if progress is not None:
-            progress(min(start + CHUNK, total), total)
+            progress(part.stop, total)
     return _import_info(row)
 
 
-def store_log(
-    ws: Workspace,
-    plan_id: int,
-    transitions: Sequence[Transition],
-    *,
-    source: str,
-    format: str,
-    settings: dict,
-    progress: Callable[[int, int], None] | None = None,
-    is_cancelled: Callable[[], bool] | None = None,
-) -> ImportInfo:
-    """Store a log as the plan's new active import, in one transaction.
+def _driver_sql(conn: Any, sql: str) -> str:
+    """*sql* written with ``?`` in the driver's own placeholders (``%s`` for psycopg)."""
+    return sql.replace("?", "%s") if conn.dialect.paramstyle != "qmark" else sql
 
-    Every status (from and to) must be in the plan's stage map, otherwise
-    :class:`LogError` lists the unknown statuses with their first line; an
-    ``is_cancelled()`` that turns true raises :class:`Cancelled`.  Either way
-    nothing is stored.  ``progress(rows stored, total)`` is called after each
-    chunk.  ``settings`` (column mapping, date format, sheet…) is kept as JSON.
-    """
-    with ws.write() as s:
-        _plan(s, plan_id)
-        return _store_log(s, plan_id, _stage_map(s, plan_id), transitions, source=source,
-                          format=format, settings=settings, progress=progress,
-                          is_cancelled=is_cancelled)
+
+def store_log(ws: Workspace, plan_id: int, transitions: Sequence[Transition], **options: Any) -> ImportInfo:
+    """Store a log as the plan's new active import against its stored stage map, in
+    one transaction; *options* are the keywords of :func:`store_import`."""
+    return store_import(ws, plan_id, None, transitions, **options)[0]
 
 
 def store_import(
     ws: Workspace,
     plan_id: int,
-    stages: Sequence[Stage] | Mapping[str, Stage],
+    stages: Sequence[Stage] | Mapping[str, Stage] | None,
     transitions: Sequence[Transition],
     *,
     source: str,
@@ -357,16 +361,27 @@ def store_import(
     is_cancelled: Callable[[], bool] | None = None,
     imported_at: datetime | None = None,
 ) -> tuple[ImportInfo, dict[str, Stage]]:
-    """Replace the stage map and store the log in ONE transaction (all or
-    nothing).  Returns the import and the previous stage map; undo is
-    ``delete_import(ws, info.id)`` then ``set_stage_map(ws, plan_id, previous)``.
+    """Replace the stage map (None: keep the stored one) and store the log as the
+    plan's new active import in ONE transaction (all or nothing).  Returns the
+    import and the previous stage map; undo is ``delete_import(ws, info.id)``
+    then ``set_stage_map(ws, plan_id, previous)``.
+
+    Every status (from and to) must be in the stage map, otherwise
+    :class:`LogError` lists the unknown statuses with their first line; an
+    ``is_cancelled()`` that turns true raises :class:`Cancelled`.  Either way
+    nothing is stored.  ``progress(rows stored, total)`` is called after each
+    chunk.  ``settings`` (column mapping, date format, sheet…) is kept as JSON.
     ``imported_at`` (naive local time, default now) is for the demo."""
-    cleaned = _clean_stages(stages)
+    cleaned = None if stages is None else _clean_stages(stages)
     with ws.write() as s:
         _plan(s, plan_id)
-        previous = _replace_stage_map(s, plan_id, cleaned)
-        info = _store_log(s, plan_id, {st.status: st for st in cleaned}, transitions,
-                          source=source, format=format, settings=settings,
+        if cleaned is None:
+            previous = current = _stage_map(s, plan_id)
+        else:
+            _check_covers_stalls(s, plan_id, cleaned)
+            previous = _replace_stage_map(s, plan_id, cleaned)
+            current = {st.status: st for st in cleaned}
+        info = _store_log(s, plan_id, current, transitions, source=source, format=format, settings=settings,
                           progress=progress, is_cancelled=is_cancelled, imported_at=imported_at)
         return info, previous
 
@@ -375,9 +390,7 @@ def delete_import(ws: Workspace, import_id: int) -> None:
     """Remove an import and its rows (undo of an import); the previous import,
     if any, becomes the active log again."""
     with ws.write() as s:
-        row = s.get(AuditImport, import_id)
-        if row is None:
-            raise PlanError(f"no import with id {import_id}")
+        row = _get(s, AuditImport, import_id, "import")
         s.execute(delete(AuditTransition).where(AuditTransition.import_id == import_id))
         s.delete(row)
 
@@ -401,11 +414,60 @@ def list_imports(ws: Workspace, plan_id: int) -> list[ImportInfo]:
         return [_import_info(r) for r in s.scalars(q)]
 
 
-def _import_rows(s: Session, import_id: int) -> list[tuple]:
-    t = AuditTransition
-    q = (select(t.item, t.at, t.from_status, t.to_status, t.title, t.type, t.line)
-         .where(t.import_id == import_id).order_by(t.id))
-    return list(s.execute(q))
+def _import_rows(s: Session, import_id: int) -> TransitionList:
+    """An import's rows by the column, read through the driver's cursor a batch at a
+    time (a million SQLAlchemy rows and datetimes took seconds and hundreds of MB)."""
+    import numpy as np
+
+    t = AuditTransition.__table__
+    conn = s.connection()
+    cursor = conn.connection.driver_connection.cursor()
+    cursor.execute(_driver_sql(conn, f"SELECT item, at, from_status, to_status, title, type, line FROM {t.name} "
+                                     "WHERE import_id = ? ORDER BY id"), (import_id,))
+    items, statuses, titles, types = Codes(), Codes({None: 0}), Codes({None: 0}), Codes({None: 0})
+    columns: list[list] = [[] for _ in range(7)]
+    try:
+        while batch := cursor.fetchmany(50_000):
+            item, at, frm, to, title, kind, line = zip(*batch)
+            for column, values in zip(columns, (
+                    np.fromiter(map(items.__getitem__, item), np.int32, len(item)),
+                    _moments(at), np.fromiter(map(statuses.__getitem__, frm), np.int32, len(frm)),
+                    np.fromiter(map(statuses.__getitem__, to), np.int32, len(to)),
+                    np.fromiter(map(titles.__getitem__, title), np.int32, len(title)),
+                    np.fromiter(map(types.__getitem__, kind), np.int32, len(kind)),
+                    np.array([NO_LINE if x is None else x for x in line], dtype=np.int64))):
+                column.append(values)
+    finally:
+        cursor.close()
+    if not columns[0]:
+        return TransitionList()
+    item, frm, to, title, kind, line = (np.concatenate(c) for c in columns[:1] + columns[2:])
+    wall = np.concatenate([m[0] for m in columns[1]])
+    offset = np.concatenate([m[1] for m in columns[1]])
+    # a stored text has a fixed offset: its zone, as datetime.fromisoformat gives it
+    kinds, zone = np.unique(offset, return_inverse=True)
+    naive = np.iinfo(np.int64).min
+    zones = [None if k == naive else timezone(timedelta(microseconds=k)) for k in kinds.tolist()]
+    zone = zone.reshape(-1).astype(np.int16)
+    return TransitionList.from_columns(item=item, items=list(items), wall=wall, offset=offset, zone=zone,
+                                       zones=zones, from_status=frm, to_status=to, statuses=list(statuses),
+                                       title=title, titles=list(titles), type=kind, types=list(types), lines=line)
+
+
+def _moments(texts: Sequence[str]) -> tuple:
+    """(wall µs, offset µs; int64 min when naive) of stored ISO 8601 texts."""
+    import numpy as np
+
+    from models.audit.timestamps import NAIVE, parse_iso_texts, wall_us
+
+    wall, seconds, done = parse_iso_texts(texts)
+    offset = np.where(seconds == NAIVE, np.iinfo(np.int64).min, seconds * 1_000_000)
+    for i in np.flatnonzero(~done).tolist():  # other shapes: as Python reads them
+        at = datetime.fromisoformat(texts[i])
+        wall[i] = wall_us(at)
+        off = at.utcoffset()
+        offset[i] = np.iinfo(np.int64).min if off is None else off // timedelta(microseconds=1)
+    return wall, offset
 
 
 def _stall_info(row: AuditStall) -> StallInfo:
@@ -436,15 +498,11 @@ def _stall_transitions(stalls: Sequence[StallInfo]) -> list[Transition]:
 
 def _load(s: Session, plan_id: int) -> TransitionList:
     row = _active_import(s, plan_id)
-    out = TransitionList(file=row.source if row else "", format=row.format if row else "")
-    if row is not None:
-        parse = datetime.fromisoformat
-        for item, at, f, to, title, typ, line in _import_rows(s, row.id):
-            out.append(Transition(item, parse(at), f, to, title, typ))
-            out.lines.append(line)
+    out = _import_rows(s, row.id) if row is not None else TransitionList()
+    out.file, out.format = (row.source, row.format) if row is not None else ("", "")
     stall_rows = _stall_transitions(_stalls(s, plan_id))
-    out.extend(stall_rows)
-    out.lines.extend([None] * len(stall_rows))
+    if stall_rows:
+        out = out.joined(TransitionList(stall_rows, lines=[None] * len(stall_rows)))
     return out
 
 
@@ -483,25 +541,17 @@ def _check_stall(s: Session, plan_id: int, values: dict[str, Any], stall_id: int
 
 
 def _clean_stall(values: dict[str, Any], tz: tzinfo | None) -> dict[str, Any]:
-    out = {}
-    for key, value in values.items():
-        if key == "item":
-            out[key] = clean_text(value, "item", required=True)
-        elif key == "stage":
-            out[key] = clean_text(value, "stage", required=True)
-        elif key == "entered":
-            out[key] = _moment(value, "entered", tz)
-        elif key == "left":
-            out[key] = _moment(value, "left", tz, optional=True)
-        elif key == "note":
-            out[key] = clean_text(value, "note", limit=10000)
-        else:
-            raise PlanError(f"unknown stall field {key!r}")
+    """*values* cleaned by their declared fields, naive moments placed in *tz*."""
+    out = STALL.clean(values)
+    for key in ("entered", "left"):
+        if out.get(key) is not None:
+            out[key] = _aware(out[key], tz)
     return out
 
 
-def _iso(dt: datetime | None) -> str | None:
-    return dt.isoformat() if dt is not None else None
+def _stored(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Stall values as their columns hold them (moments as ISO 8601 text with the offset)."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
 
 
 def add_stall(ws: Workspace, plan_id: int, item: str, stage: str, entered: datetime | str,
@@ -513,9 +563,7 @@ def add_stall(ws: Workspace, plan_id: int, item: str, stage: str, entered: datet
         values = _clean_stall({"item": item, "stage": stage, "entered": entered, "left": left,
                                "note": note}, _zone(plan.timezone))
         _check_stall(s, plan_id, values, None)
-        row = AuditStall(plan_id=plan_id, item=values["item"], stage=values["stage"],
-                         entered=_iso(values["entered"]), left=_iso(values["left"]),
-                         note=values["note"])
+        row = AuditStall(plan_id=plan_id, **_stored(values))
         s.add(row)
         s.flush()
         return row.id
@@ -525,31 +573,25 @@ def update_stall(ws: Workspace, stall_id: int, changes: dict) -> dict:
     """Apply *changes* (``item``, ``stage``, ``entered``, ``left``, ``note``);
     return the previous value of each field that changed (pass it back to undo)."""
     with ws.write() as s:
-        row = s.get(AuditStall, stall_id)
-        if row is None:
-            raise PlanError(f"no stall with id {stall_id}")
+        row = _get(s, AuditStall, stall_id, "stall")
         plan = _plan(s, row.plan_id)
-        current = _stall_info(row)
+        current = STALL.to_dict(_stall_info(row))
         cleaned = _clean_stall(dict(changes), _zone(plan.timezone))
-        merged = {k: getattr(current, k) for k in STALL_FIELDS}
-        merged.update(cleaned)
-        _check_stall(s, row.plan_id, merged, stall_id)
+        _check_stall(s, row.plan_id, {**current, **cleaned}, stall_id)
         before = {}
         for key, value in cleaned.items():
-            old = getattr(current, key)
+            old = current[key]
             if old != value or (isinstance(old, datetime) and isinstance(value, datetime)
                                 and old.utcoffset() != value.utcoffset()):
                 before[key] = old
-                setattr(row, key, _iso(value) if key in ("entered", "left") else value)
+                setattr(row, key, _stored({key: value})[key])
         return before
 
 
 def delete_stall(ws: Workspace, stall_id: int) -> StallInfo:
     """Remove a stall; returns what :func:`restore_stall` needs."""
     with ws.write() as s:
-        row = s.get(AuditStall, stall_id)
-        if row is None:
-            raise PlanError(f"no stall with id {stall_id}")
+        row = _get(s, AuditStall, stall_id, "stall")
         info = _stall_info(row)
         s.delete(row)
         return info
@@ -559,8 +601,7 @@ def restore_stall(ws: Workspace, stall: StallInfo) -> None:
     """Put back a deleted stall with its id."""
     with ws.write() as s:
         _plan(s, stall.plan_id)
-        s.add(AuditStall(id=stall.id, plan_id=stall.plan_id, item=stall.item, stage=stall.stage,
-                         entered=_iso(stall.entered), left=_iso(stall.left), note=stall.note))
+        s.add(AuditStall(id=stall.id, plan_id=stall.plan_id, **_stored(STALL.to_dict(stall))))
 
 
 def list_stalls(ws: Workspace, plan_id: int) -> list[StallInfo]:
@@ -647,12 +688,46 @@ def attack_title(from_department: str, to_department: str) -> str:
     return f"Attack the {from_department} → {to_department} handoff"
 
 
+@dataclass(frozen=True)
+class AttackPlan:
+    """Where "Attack this" puts its milestone: due :data:`ATTACK_DAYS` after today, but
+    inside the Audit step (by the step's end when it ends sooner). When the step is already
+    over, the milestone needs the step extended to ``extend_to``; the page asks first."""
+
+    due: date
+    step_end: date
+    extend_to: date | None
+    baselined: bool
+
+
+def _attack_plan(s: Session, plan: Plan, today: date) -> AttackPlan:
+    plan_end = plan.start_date + timedelta(days=plan.horizon_days - 1)
+    phase = s.scalars(select(Phase).where(Phase.plan_id == plan.id, Phase.step == "audit")).first()
+    start, end = (phase.start_date, phase.end_date) if phase is not None else (plan.start_date, plan_end)
+    wanted = min(max(today + timedelta(days=ATTACK_DAYS), start), max(plan_end, end))
+    baselined = s.scalars(select(Milestone.id).where(Milestone.plan_id == plan.id,
+                                                     Milestone.baseline_due.is_not(None)).limit(1)).first()
+    if wanted <= end:
+        return AttackPlan(wanted, end, None, baselined is not None)
+    if today <= end:
+        return AttackPlan(end, end, None, baselined is not None)  # fewer days, still inside the step
+    return AttackPlan(wanted, end, wanted, baselined is not None)
+
+
+def attack_plan(ws: Workspace, plan_id: int, today: date) -> AttackPlan:
+    """What :func:`choose_bottleneck` will do on *today* (the page asks before extending the step)."""
+    with ws.read() as s:
+        return _attack_plan(s, _plan(s, plan_id), today)
+
+
 def choose_bottleneck(ws: Workspace, plan_id: int, from_department: str, to_department: str,
-                      today: date) -> tuple[BottleneckChoice | None, int]:
+                      today: date, *, extend_step: bool = True) -> tuple[BottleneckChoice | None, int]:
     """Record the handoff to attack first and add a Step-1 milestone
-    "Attack the <from> → <to> handoff" owned by the Revenue Architect, due
-    :data:`ATTACK_DAYS` days after *today* (kept within the plan).  Returns
-    (the previous choice, the new milestone's id) for :func:`undo_choice`."""
+    "Attack the <from> → <to> handoff" owned by the Revenue Architect, due inside the Audit
+    step (see :class:`AttackPlan`) and baselined at its due date when the plan has a baseline
+    (so "Baseline set" stays ticked). When the step is over, *extend_step* moves its end to
+    the milestone's due date; without it the choice is refused and nothing is stored.
+    Returns (the previous choice, the new milestone's id) for :func:`undo_choice`."""
     src = clean_text(from_department, "the handoff's first department", required=True)
     dst = clean_text(to_department, "the handoff's second department", required=True)
     with ws.write() as s:
@@ -661,10 +736,16 @@ def choose_bottleneck(ws: Workspace, plan_id: int, from_department: str, to_depa
         previous = _choice_info(row) if row is not None else None
         if previous is not None and (previous.from_department, previous.to_department) == (src, dst):
             raise PlanError(f"the {src} → {dst} handoff is already the bottleneck to attack")
-        end = plan.start_date + timedelta(days=plan.horizon_days - 1)
-        due = min(max(today + timedelta(days=ATTACK_DAYS), plan.start_date), end)
+        where = _attack_plan(s, plan, today)
+        if where.extend_to is not None:
+            if not extend_step:
+                raise PlanError(f"the Audit step ended on {where.step_end:%d %b %Y}: extend it to "
+                                f"{where.extend_to:%d %b %Y} to hold the milestone")
+            for phase in s.scalars(select(Phase).where(Phase.plan_id == plan_id, Phase.step == "audit")):
+                phase.end_date = where.extend_to
         m = Milestone(plan_id=plan_id, step="audit", title=attack_title(src, dst),
-                      owner=plan.revenue_architect, due_date=due, status="not started",
+                      owner=plan.revenue_architect, due_date=where.due, status="not started",
+                      baseline_due=where.due if where.baselined else None,
                       notes=f"Chosen on {today.isoformat()} on the Audit page as the bottleneck to attack first.")
         s.add(m)
         s.flush()
@@ -677,11 +758,37 @@ def choose_bottleneck(ws: Workspace, plan_id: int, from_department: str, to_depa
         return previous, m.id
 
 
-def undo_choice(ws: Workspace, plan_id: int, previous: BottleneckChoice | None,
-                milestone_id: int) -> None:
-    """Undo :func:`choose_bottleneck`: remove its milestone and put the previous
-    choice (or none) back."""
+def record_choice(ws: Workspace, plan_id: int, from_department: str, to_department: str,
+                  chosen_on: date, milestone_id: int | None) -> BottleneckChoice:
+    """Record the handoff chosen on *chosen_on*, hanging off an existing milestone of the plan
+    (the demo's "Pick the bottleneck to attack first"); adds no milestone."""
+    src = clean_text(from_department, "the handoff's first department", required=True)
+    dst = clean_text(to_department, "the handoff's second department", required=True)
     with ws.write() as s:
+        _plan(s, plan_id)
+        if milestone_id is not None:
+            m = s.get(Milestone, milestone_id)
+            if m is None or m.plan_id != plan_id:
+                raise PlanError(f"no milestone with id {milestone_id} in this plan")
+        row = s.get(AuditChoice, plan_id)
+        if row is None:
+            row = AuditChoice(plan_id=plan_id)
+            s.add(row)
+        row.from_department, row.to_department = src, dst
+        row.chosen_on, row.milestone_id = chosen_on, milestone_id
+        s.flush()
+        return _choice_info(row)
+
+
+def undo_choice(ws: Workspace, plan_id: int, previous: BottleneckChoice | None,
+                milestone_id: int, step_end: date | None = None) -> None:
+    """Undo :func:`choose_bottleneck`: remove its milestone and put the previous
+    choice (or none) back; *step_end* puts back the Audit step's end when the choice
+    extended it (``AttackPlan.step_end``, read with :func:`attack_plan` before choosing)."""
+    with ws.write() as s:
+        if step_end is not None:
+            for phase in s.scalars(select(Phase).where(Phase.plan_id == plan_id, Phase.step == "audit")):
+                phase.end_date = step_end
         m = s.get(Milestone, milestone_id)
         if m is not None and m.plan_id == plan_id:
             s.delete(m)

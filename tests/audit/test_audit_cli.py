@@ -120,7 +120,8 @@ def test_mapped_columns_and_a_date_format_give_the_same_figures(capsys, tmp_path
         for item, when, frm, to in rows_with_from():
             fh.write(f"{item}\t{when:%d/%m/%Y %H:%M}\t{frm}\t{to}\tcafé\r\n")
     args = ["audit", log, "--stages", stages, "--json", "--map", "item=Ticket", "--map", "at=When",
-            "--map", "from=Was", "--map", "to=Now", "--date-format", "%d/%m/%Y %H:%M", "--tz", "Europe/Paris"]
+            "--map", "from=Was", "--map", "to=Now", "--date-format", "%d/%m/%Y %H:%M", "--tz", "Europe/Paris",
+            "--encoding", "cp1252"]
     code, out, err = run(capsys, *args)
     assert code == 0, err
     assert json.loads(out) == EXPECTED

@@ -66,18 +66,24 @@ def test_semicolon_csv_with_bom_and_crlf(tmp_path):
     assert isinstance(rows, TransitionList) and rows.lines == [2, 3, 4]
 
 
-def test_cp1252_file_is_decoded(tmp_path):
+def test_cp1252_file_is_read_when_its_encoding_is_chosen(tmp_path):
     p = write(
         tmp_path / "win.csv",
         "Issue key,Date,Old status,New status,Title\n"
         "W-1,2024-03-01 09:00,,Backlog,Café – naïve €5\n",
         "cp1252",
     )
-    pv = preview(p)
+    # not guessed: invalid UTF-8 is refused in one line naming the file and the line
+    for read in (preview, lambda path: read_transitions(path, tz=UTC)):
+        with pytest.raises(LogError) as err:
+            read(p)
+        assert str(err.value) == ("win.csv, line 2: not UTF-8 text (byte 0xe9): save it as UTF-8, or choose "
+                                  "its encoding (cp1252 for most Windows exports)")
+    pv = preview(p, encoding="cp1252")
     assert pv.encoding == "cp1252"
     assert pv.guessed_mapping == {"item": "Issue key", "at": "Date", "from": "Old status",
                                   "to": "New status", "title": "Title"}
-    (row,) = read_transitions(p, tz=UTC)
+    (row,) = read_transitions(p, tz=UTC, encoding="cp1252")
     assert row.title == "Café – naïve €5"
 
 
@@ -225,7 +231,8 @@ def test_time_zone_for_naive_timestamps_follows_daylight_saving(tmp_path):
 
 
 def test_progress_and_cancel(tmp_path):
-    body = "".join(f"I{i % 50},2024-03-01 09:{i % 60:02d},Doing\n" for i in range(5000))
+    body = "".join(f"I{i % 50},2024-03-{1 + i // 1440:02d} {i // 60 % 24:02d}:{i % 60:02d},"
+                   f"{('Doing', 'Done')[i // 50 % 2]}\n" for i in range(5000))
     p = write(tmp_path / "big.csv", "key,at,to\n" + body)
     calls: list[tuple[int, int]] = []
     rows = read_transitions(p, tz=UTC, progress=lambda d, t: calls.append((d, t)))
@@ -401,18 +408,22 @@ def test_jira_problems_name_the_issue_key(tmp_path):
     ]}
     data["issues"][2]["changelog"]["total"] = 140  # Jira cut the changelog short
     p = tmp_path / "search.json"
-    p.write_text(json.dumps(data), encoding="utf-8")
+    p.write_text(json.dumps(data, indent=2), encoding="utf-8")
     with pytest.raises(LogError) as err:
         read_transitions(p)
     text = str(err.value).splitlines()
-    assert text[0] == ("search.json, issue ABC-3, field 'fields.created': "
+    # each issue is named with the line of its key
+    assert text[0] == ("search.json, line 4, issue ABC-3, field 'fields.created': "
                        "bad date 'last tuesday' (expected ISO 8601)")
-    assert text[1].startswith("search.json, issue ABC-4, field 'changelog': no changelog")
-    assert text[2].startswith("search.json, issue ABC-5, field 'changelog': the changelog is cut short")
+    assert text[1].startswith("search.json, line 23, issue ABC-4, field 'changelog': no changelog")
+    assert text[2].startswith("search.json, line 32, issue ABC-5, field 'changelog': the changelog is cut short")
+    numbered = p.read_text().splitlines()
+    assert [numbered[n - 1].strip() for n in (4, 23, 32)] == [
+        '"key": "ABC-3",', '"key": "ABC-4",', '"key": "ABC-5",']
 
     other = tmp_path / "other.json"
     other.write_text('{"values": []}', encoding="utf-8")
-    with pytest.raises(LogError, match="not a Jira search response"):
+    with pytest.raises(LogError, match="not a Jira export"):
         preview(other)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from models.audit import Cancelled, LogError, Stage, Transition, TransitionList, analyse
 from models.audit import store
-from models.audit.demo import HORIZON_DAYS, STAGES as DEMO_STAGES
+from models.audit.demo import STAGES as DEMO_STAGES, log_start
 from models.plan.demo import DEMO_PLAN
 from models.plan.service import (
     PlanDraft,
@@ -315,8 +315,10 @@ def test_choose_bottleneck_adds_a_milestone_and_undo_removes_it(ws, plan_id):
     choice = store.get_choice(ws, plan_id)
     assert choice == store.BottleneckChoice(plan_id, "Design", "IT", today, mid)
     (m,) = [m for m in list_milestones(ws, plan_id) if m.id == mid]
+    # due two weeks on (3 Feb), but kept inside the Audit step, which ends on 21 January
+    assert store.attack_plan(ws, plan_id, today).step_end == date(2026, 1, 21)
     assert (m.step, m.title, m.owner, m.due, m.status) == (
-        "audit", "Attack the Design → IT handoff", "Dana Okafor", date(2026, 2, 3), "not started")
+        "audit", "Attack the Design → IT handoff", "Dana Okafor", date(2026, 1, 21), "not started")
 
     with pytest.raises(PlanError, match="already the bottleneck"):
         store.choose_bottleneck(ws, plan_id, "Design", "IT", today)
@@ -391,15 +393,20 @@ def test_summary_audit_key(ws, plan_id):
 def test_demo_tells_the_story(demo_ws):
     plan = find_plan(demo_ws, DEMO_PLAN)
     assert list(store.get_stage_map(demo_ws, plan.id).values()) == list(DEMO_STAGES)
-    assert store.get_choice(demo_ws, plan.id) is None
+    # the bottleneck is chosen, on the "Pick the bottleneck" milestone the demo shows as done
+    choice = store.get_choice(demo_ws, plan.id)
+    (pick,) = [m for m in list_milestones(demo_ws, plan.id) if m.id == choice.milestone_id]
+    assert (choice.from_department, choice.to_department) == ("Design", "Marketing")
+    assert pick.title.startswith("Pick the bottleneck") and pick.status == "done"
+    # the log is the export the Audit step starts from: it ends before the import on plan day 5
     log = store.load_transitions(demo_ws, plan.id)
     first, last = min(t.at for t in log), max(t.at for t in log)
-    start = datetime.combine(plan.start, datetime.min.time()).astimezone()
-    assert start <= first and last < start + timedelta(days=HORIZON_DAYS)
-    assert len(store.list_stalls(demo_ws, plan.id)) == 3
+    log_from = datetime.combine(log_start(plan.start), datetime.min.time()).astimezone()
     info = store.active_import(demo_ws, plan.id)
-    assert info.imported_at == datetime.combine(plan.start + timedelta(days=HORIZON_DAYS), datetime.min.time()) \
+    assert info.imported_at == datetime.combine(plan.start + timedelta(days=4), datetime.min.time()) \
         + timedelta(hours=8, minutes=30)
+    assert log_from <= first and last.replace(tzinfo=None) < info.imported_at
+    assert len(store.list_stalls(demo_ws, plan.id)) == 3
     assert info.imported_at.date() < TODAY and info.row_count == len(log) - 5  # 5 rows from the 3 stalls
     r = store.analyse_plan(demo_ws, plan.id)
     assert 250 <= r.items <= 350 and 0 < r.completed < r.items
@@ -414,8 +421,8 @@ def test_demo_tells_the_story(demo_ws):
     visits = {s.status: (s.items, s.visits) for s in r.statuses}
     assert visits["Design Approval"][1] > visits["Design Approval"][0]
     summary = plan_summary(demo_ws, plan, TODAY, FEATURES)["audit"]
-    assert summary["chosen_bottleneck"] is None and len(summary["top_handoffs"]) == 3
-    assert [i.done for i in store.audit_checklist(demo_ws, plan.id)] == [True, True, False]
+    assert summary["chosen_bottleneck"] is not None and len(summary["top_handoffs"]) == 3
+    assert [i.done for i in store.audit_checklist(demo_ws, plan.id)] == [True, True, True]
 
 
 # --------------------------------------------------------------------------- dump / load

@@ -9,24 +9,32 @@ on charts the user is not looking at.
 from __future__ import annotations
 
 import math
+from importlib import import_module
 from typing import Callable, Mapping
 
 from models.audit.analysis import INTAKE, AuditResult, Stage
 from views.common.chart_canvas import LazyChartCanvas, ink
+from views.common.palette import contrast
 
-KIND_COLOURS = {"active": "#3d7ab8", "queue": "#e0883a", "done": "#8fa89a"}
-#: shades per kind for the cumulative flow diagram, cycled when a kind has many statuses
+#: colour role of each kind (views.common.palette): worked on, waiting, left the flow
+KIND_COLOURS = {"active": "series-1", "queue": "series-2", "done": "neutral"}
+#: shades per kind for the cumulative flow diagram, in the same hue as the kind and cycled
+#: when a kind has many statuses. Two statuses of one kind next to each other in the stack
+#: take consecutive shades, so each shade differs clearly in lightness from the next (and
+#: the last from the first): a WCAG contrast of at least 2 between them, tested.
 KIND_SHADES = {
-    "active": ("#2f6aa3", "#5b93c9", "#8cb5dc", "#1f4e7a", "#a9c8e6"),
-    "queue": ("#d9762b", "#efa25a", "#f5c28f", "#b85d18", "#f8d6b3"),
-    "done": ("#7c9a88", "#a9c2b3", "#5f7d6b", "#c8d8ce"),
+    "active": ("#2f6aa3", "#9cc3e6", "#17406b", "#5b93c9", "#d2e4f5"),
+    "queue": ("#e07b22", "#f8cf8c", "#9c3f0c", "#f2a14f", "#5e2605"),
+    "done": ("#5f8a6f", "#c2dacb", "#2f4a37"),
 }
+#: the two colours a heatmap cell's number may take: the one that reads better on the cell
+CELL_INKS = ("#ffffff", "#212121")
 MEDIAN_COLOUR = "ok"
 P85_COLOUR = "danger"
 FONT = 8.5
 
 
-def _style(ax) -> None:
+def tidy_axes(ax) -> None:
     ax.tick_params(axis="both", labelsize=FONT)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -38,7 +46,7 @@ def _days(x: float) -> str:
     return f"{x:.1f} d"
 
 
-def _short(name: str, limit: int = 22) -> str:
+def short(name: str, limit: int = 22) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
@@ -46,8 +54,10 @@ def _short(name: str, limit: int = 22) -> str:
 
 def heatmap_matrix(result: AuditResult, stages: Mapping[str, Stage] | None = None
                    ) -> tuple[list[str], list[str], list[list[float | None]]]:
-    """Rows (handed over by: ``Intake`` first), columns (waiting for) and total
-    queue days per cell (None where no item waited)."""
+    """Rows (handed over by), columns (waiting for) and total queue days per cell (None
+    where no item waited). The departments come in the same order on both axes, the stage
+    map's, so row i and column i are one department and the diagonal (waiting inside one
+    department) runs corner to corner; ``Intake`` (no department yet) is the last row."""
     order: list[str] = []
     for st in (stages or {}).values():
         if st.kind != "done" and st.department and st.department not in order:
@@ -56,7 +66,7 @@ def heatmap_matrix(result: AuditResult, stages: Mapping[str, Stage] | None = Non
     depts = [d for d in order if d in involved and d != INTAKE]
     depts += sorted(d for d in involved if d not in depts and d != INTAKE)
     # the same departments on both axes, so the diagonal is "inside one department"
-    rows = ([INTAKE] if any(h.from_department == INTAKE for h in result.handoffs) else []) + depts
+    rows = depts + ([INTAKE] if any(h.from_department == INTAKE for h in result.handoffs) else [])
     cols = list(depts)
     cell = {(h.from_department, h.to_department): h.total_days for h in result.handoffs}
     matrix = [[cell.get((r, c)) for c in cols] for r in rows]
@@ -71,24 +81,24 @@ def draw_heatmap(fig, result: AuditResult, stages: Mapping[str, Stage] | None = 
     ax = fig.add_subplot(111)
     rows, cols, matrix = heatmap_matrix(result, stages)
     if not rows or not cols:
-        _empty(ax, "No queue time: no item waited in a queue status.")
+        empty_chart(ax, "No queue time: no item waited in a queue status.")
         return
     data = np.ma.masked_invalid(np.array([[math.nan if v is None else v for v in r] for r in matrix], dtype=float))
     cmap = _cmap("OrRd").with_extremes(bad=ink(fig, "grid"))
     image = ax.imshow(data, cmap=cmap, aspect="auto", vmin=0)
-    vmax = float(data.max()) if data.count() else 1.0
     for i, r in enumerate(rows):
         for j, c in enumerate(cols):
             v = matrix[i][j]
             if v is None:
                 continue
             silo = r != INTAKE and r != c
-            dark = v > 0.6 * vmax
             ax.text(j, i, _days(v), ha="center", va="center", fontsize=FONT,
-                    color="white" if dark else "#212121", fontweight="bold" if silo else "normal",
+                    color=cell_ink(image.to_rgba(v)), fontweight="bold" if silo else "normal",
                     fontstyle="normal" if silo else "italic")
-    ax.set_xticks(range(len(cols)), [_short(c) for c in cols], rotation=30, ha="right")
-    ax.set_yticks(range(len(rows)), [_short(r) for r in rows])
+    if rows and rows[-1] == INTAKE and len(rows) > 1:
+        ax.axhline(len(rows) - 1.5, color=ink(ax, "muted"), linewidth=1.5)  # intake is not a department
+    ax.set_xticks(range(len(cols)), [short(c) for c in cols], rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), [short(r) for r in rows])
     ax.set_xlabel("waiting for (queue status's department)", fontsize=FONT)
     ax.set_ylabel("handed over by (last active department)", fontsize=FONT)
     ax.set_title("Days waited at each handoff (bold: between departments, the silo tax; "
@@ -103,6 +113,14 @@ def draw_heatmap(fig, result: AuditResult, stages: Mapping[str, Stage] | None = 
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label("days waited (all items)", fontsize=FONT)
     bar.ax.tick_params(labelsize=FONT)
+
+
+def cell_ink(rgba) -> str:
+    """The text colour (of ``CELL_INKS``) with the better contrast on a cell of colour *rgba*."""
+    from matplotlib.colors import to_hex
+
+    ground = to_hex(rgba)
+    return max(CELL_INKS, key=lambda c: contrast(c, ground))
 
 
 def _cmap(name: str):
@@ -131,16 +149,16 @@ def draw_active_queue(fig, result: AuditResult) -> None:
     """Left: days per status (active and queue stacked, most first). Right: the same per department."""
     fig.clear()
     if not result.statuses:
-        _empty(fig.add_subplot(111), "No time in active or queue statuses yet.")
+        empty_chart(fig.add_subplot(111), "No time in active or queue statuses yet.")
         return
     ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     shown = list(result.statuses[:MAX_STATUS_BARS])[::-1]  # biggest at the top
-    labels = [_short(s.status, 26) for s in shown]
+    labels = [short(s.status, 26) for s in shown]
     active = [s.total_days if s.kind == "active" else 0.0 for s in shown]
     queue = [s.total_days if s.kind == "queue" else 0.0 for s in shown]
     y = range(len(shown))
-    ax.barh(y, active, color=KIND_COLOURS["active"], label="active (worked on)")
-    ax.barh(y, queue, left=active, color=KIND_COLOURS["queue"], label="queue (waiting)")
+    ax.barh(y, active, color=ink(ax, KIND_COLOURS["active"]), label="active (worked on)")
+    ax.barh(y, queue, left=active, color=ink(ax, KIND_COLOURS["queue"]), label="queue (waiting)")
     ax.set_yticks(list(y), labels)
     ax.set_xlabel("days, all items", fontsize=FONT)
     hidden = len(result.statuses) - len(shown)
@@ -149,15 +167,15 @@ def draw_active_queue(fig, result: AuditResult) -> None:
     ax.legend(fontsize=FONT, frameon=False, loc="lower right")
     ax.grid(axis="x", color=ink(ax, "grid"), linewidth=0.6)
     ax.set_axisbelow(True)
-    _style(ax)
+    tidy_axes(ax)
 
     depts = department_days(result)[::-1]
     y2 = range(len(depts))
     a2 = [d[1] for d in depts]
     q2 = [d[2] for d in depts]
-    ax2.barh(y2, a2, color=KIND_COLOURS["active"])
-    ax2.barh(y2, q2, left=a2, color=KIND_COLOURS["queue"])
-    ax2.set_yticks(list(y2), [_short(d[0]) for d in depts])
+    ax2.barh(y2, a2, color=ink(ax2, KIND_COLOURS["active"]))
+    ax2.barh(y2, q2, left=a2, color=ink(ax2, KIND_COLOURS["queue"]))
+    ax2.set_yticks(list(y2), [short(d[0]) for d in depts])
     for i, (_d, a, q) in enumerate(depts):
         if a + q > 0:
             ax2.text(a + q, i, f" {100 * q / (a + q):.0f} % waiting", va="center", fontsize=FONT - 0.5,
@@ -167,7 +185,7 @@ def draw_active_queue(fig, result: AuditResult) -> None:
     ax2.margins(x=0.28)
     ax2.grid(axis="x", color=ink(ax2, "grid"), linewidth=0.6)
     ax2.set_axisbelow(True)
-    _style(ax2)
+    tidy_axes(ax2)
 
 
 # --------------------------------------------------------------------------- cumulative flow
@@ -192,13 +210,15 @@ def draw_cumulative_flow(fig, result: AuditResult, stages: Mapping[str, Stage]) 
     ax = fig.add_subplot(111)
     flow = result.cumulative_flow
     if not flow.days:
-        _empty(ax, "No items yet.")
+        empty_chart(ax, "No items yet.")
         return
     order = list(flow.statuses)[::-1]  # stage-map order reversed: done at the bottom
     series = [flow.series(s) for s in order]
     colours = flow_colours(order, stages)
     x = [mdates.date2num(d) for d in flow.days]
-    polys = ax.stackplot(x, series, colors=colours, labels=[_short(s, 26) for s in order], linewidth=0)
+    # a hairline of the background between bands: two shades next to each other stay two bands
+    polys = ax.stackplot(x, series, colors=colours, labels=[short(s, 26) for s in order],
+                         edgecolor=ink(ax, "surface"), linewidth=0.4)
     ax.set_xlim(x[0], x[-1] if len(x) > 1 else x[0] + 1)
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=10))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %y"))
@@ -209,7 +229,7 @@ def draw_cumulative_flow(fig, result: AuditResult, stages: Mapping[str, Stage]) 
     ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=FONT - 0.5,
               frameon=False)
     ax.grid(axis="y", color=ink(ax, "grid"), linewidth=0.6)
-    _style(ax)
+    tidy_axes(ax)
     return polys
 
 
@@ -221,10 +241,11 @@ def draw_flow_time(fig, result: AuditResult) -> None:
     ax = fig.add_subplot(111)
     times = result.flow_times
     if not times:
-        _empty(ax, "No item has finished yet, so there is no flow time to show.")
+        empty_chart(ax, "No item has finished yet, so there is no flow time to show.")
         return
     bins = max(5, min(40, int(math.sqrt(len(times))) + 1))
-    ax.hist(times, bins=bins, color="#7d9dc0", edgecolor=ink(ax, "surface"), linewidth=0.6)
+    # the forecast's bars' colour: a quiet ground for the median and 85th percentile lines
+    ax.hist(times, bins=bins, color=ink(ax, "neutral"), edgecolor=ink(ax, "surface"), linewidth=0.6)
     med, p85 = result.flow_time_median, result.flow_time_p85
     ax.axvline(med, color=ink(ax, MEDIAN_COLOUR), linewidth=1.8, label=f"median {_days(med)}")
     ax.axvline(p85, color=ink(ax, P85_COLOUR), linewidth=1.8, linestyle="--", label=f"85th percentile {_days(p85)}")
@@ -235,10 +256,10 @@ def draw_flow_time(fig, result: AuditResult) -> None:
     ax.legend(fontsize=FONT, frameon=False)
     ax.grid(axis="y", color=ink(ax, "grid"), linewidth=0.6)
     ax.set_axisbelow(True)
-    _style(ax)
+    tidy_axes(ax)
 
 
-def _empty(ax, text: str) -> None:
+def empty_chart(ax, text: str) -> None:
     ax.set_axis_off()
     ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=FONT + 1, color=ink(ax, "muted"),
             transform=ax.transAxes)
@@ -279,6 +300,5 @@ class AuditChart(LazyChartCanvas):
 
 def prewarm() -> None:
     """Import matplotlib (≈0.5 s) on a worker thread before the first chart needs it."""
-    import matplotlib.backends.backend_agg  # noqa: F401
-    import matplotlib.dates  # noqa: F401
-    import matplotlib.figure  # noqa: F401
+    for module in ("matplotlib.backends.backend_agg", "matplotlib.dates", "matplotlib.figure"):
+        import_module(module)

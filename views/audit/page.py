@@ -1,10 +1,14 @@
 """Step 1, Audit bottlenecks: import a work-item log (or track stalls by hand),
-see where work waits between departments (the silo tax) and choose the handoff
-to attack first.
+see where work waits between departments (the silo tax, in days and, with a
+cost of delay, in money) and choose the handoff to attack first; then see day
+90 before it comes: the throughput forecast, the ageing work in progress and
+the what-if squad simulation.
 
 Everything the page shows is loaded in a worker (``load_snapshot``: the
 analysis of a 100,000-row log takes about a second), then applied on the GUI
-thread; charts draw only when their tab is visible.
+thread; charts draw only when their tab is visible. The Forecast, Ageing and
+What-if tabs compute in the background when shown, from the log they share
+(``views.audit.log_jobs``).
 """
 from __future__ import annotations
 
@@ -15,41 +19,50 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from models.audit import store
-from models.audit.analysis import AuditResult, HandoffFigure, Stage
+from models.audit.analysis import INTAKE, AuditResult, HandoffFigure, Stage
+from models.audit.forecast_store import Scenario, get_cost_of_delay, list_scenarios, plan_silo_money
+from models.audit.money import CostOfDelay, SiloMoney
 from models.plan.service import list_milestones, list_phases
 from models.core.feature import ChecklistItem
+from views.audit.ageing import AgeingTab
 from views.audit.charts import CHARTS, AuditChart, prewarm
-from views.audit.commands import AddStall, ChooseBottleneck, DeleteStall, EditStall, SetStageMap
-from views.audit.dialogs import AddStallDialog, StageMapDialog
-from views.audit.importer import open_import_wizard
-from views.audit.tables import (
-    HandoffFigureModel,
-    SortProxy,
-    StallDelegate,
-    StallTableModel,
-    StatusFigureModel,
+from views.audit.commands import (
+    add_stall,
+    choose_bottleneck,
+    delete_stall,
+    edit_stage_map,
+    edit_stall,
+    set_cost_of_delay,
 )
+from views.audit.dialogs import AddStallDialog, CostOfDelayDialog, StageMapDialog, error_label
+from views.audit.forecast import ForecastTab
+from views.audit.headline import AttackBox, Figure, figures_row
+from views.audit.importer import open_import_wizard
+from views.audit.log_jobs import LogTab, PlanLogCache
+from views.audit.tables import HandoffFigureModel, StallDelegate, StallTableModel, StatusFigureModel, figure_table
+from views.audit.whatif import WhatIfTab
 from views.common.checklist import ChecklistWidget
 from views.common.refresh import ScopedRefresh
 from views.common.document import WorkspaceDocument
+from views.common.rows import RowFilterProxy, row_table, selected_row, table_page
+from views.common.widgets import elided_label, plain_label
+
+#: the checklist's height: as tall as the title, the goal, the buttons and the source beside it
+CHECKLIST_HEIGHT = 112
+#: how long a message stays in the window's status bar
+MESSAGE_MS = 6000
 
 EMPTY_TEXT = (
     "No audit data yet. Two ways to start:\n\n"
@@ -61,7 +74,6 @@ EMPTY_TEXT = (
     "The page then shows the wait at every handoff between departments (the silo tax), flow efficiency, "
     "flow time, and proposes the handoff to attack first."
 )
-STALL_COLUMN = {c.key: i for i, c in enumerate(StallTableModel.COLUMNS)}
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,10 @@ class AuditSnapshot:
     used: dict[str, int] = field(default_factory=dict)
     #: what the analysis depends on; an unchanged key reuses the previous result
     data_key: tuple = ()
+    #: the plan's cost of delay, and the silo tax in money when it has one
+    cost: CostOfDelay | None = None
+    money: SiloMoney | None = None
+    scenarios: tuple[Scenario, ...] = ()
 
 
 def load_snapshot(ws, plan_id: int, *, previous: AuditSnapshot | None = None,
@@ -116,8 +132,19 @@ def load_snapshot(ws, plan_id: int, *, previous: AuditSnapshot | None = None,
     if result is not None:
         for s in result.statuses:
             used[s.status] = s.visits
+    cost = get_cost_of_delay(ws, plan_id)
+    money = None
+    if cost is not None and result is not None:
+        if previous is not None and previous.data_key == key and previous.cost == cost:
+            money = previous.money
+        else:
+            try:
+                money = plan_silo_money(ws, plan_id)
+            except store.AuditError:
+                money = None
     return AuditSnapshot(plan_id, stage_map, imports[0] if imports else None, stalls, choice, milestone,
-                         store.audit_checklist(ws, plan_id), result, error, tz, len(imports), used, key)
+                         store.audit_checklist(ws, plan_id), result, error, tz, len(imports), used, key,
+                         cost, money, tuple(list_scenarios(ws, plan_id)))
 
 
 def _pct(x: float | None) -> str:
@@ -133,35 +160,38 @@ def _days(x: float | None) -> str:
     return f"{x:,.0f}" if x >= 100 else f"{x:.1f}"
 
 
-class Figure(QFrame):
-    """A headline number with a caption."""
+def money_text(amount: float, currency: str) -> str:
+    """An amount of money as people read it on a slide: whole units, grouped."""
+    return f"{amount:,.0f} {currency}"
 
-    def __init__(self, title: str, parent=None):
-        super().__init__(parent)
-        self.setObjectName("checklist")  # the same light panel as the checklist
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(title)
-        self.title.setObjectName("muted")
-        self.value = QLabel("–")
-        self.value.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.value.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.value.setFont(font)
-        self.caption = QLabel()
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)
-        self.caption.setWordWrap(True)
-        self.caption.setObjectName("muted")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(2)
-        layout.addWidget(self.title)
-        layout.addWidget(self.value)
-        layout.addWidget(self.caption, 1)
 
-    def set(self, value: str, caption: str) -> None:
-        self.value.setText(value)
-        self.caption.setText(caption)
+def money_tooltip(money: SiloMoney) -> str:
+    """How the amount adds up, by item type."""
+    lines = ["Σ over items of silo-tax days × cost of delay per week ÷ 7:"]
+    for part in money.by_type:
+        name = part.item_type if part.item_type is not None else "every other item"
+        lines.append(f"{name}: {_days(part.silo_tax_days)} days × {money_text(part.per_week, money.currency)} "
+                     f"a week ÷ 7 = {money_text(part.amount, money.currency)}")
+    return "\n".join(lines)
+
+
+def merge_suggestion(snap: AuditSnapshot | None) -> tuple[str, ...]:
+    """The departments the what-if merges first: the chosen handoff's, else the proposed one's."""
+    if snap is None:
+        return ()
+    pair = None
+    if snap.choice is not None:
+        pair = (snap.choice.from_department, snap.choice.to_department)
+    else:
+        h = proposed_handoff(snap.result)
+        if h is not None:
+            pair = (h.from_department, h.to_department)
+    return tuple(d for d in pair or () if d != INTAKE)
+
+
+def departments_in_flow(stage_map) -> list[str]:
+    """The departments of the active and queue statuses, in the stage map's order."""
+    return list(dict.fromkeys(s.department for s in stage_map.values() if s.kind != "done" and s.department))
 
 
 def proposed_handoff(result: AuditResult | None) -> HandoffFigure | None:
@@ -174,6 +204,9 @@ def proposed_handoff(result: AuditResult | None) -> HandoffFigure | None:
 class AuditPage(QWidget):
     #: Emitted each time the page has applied freshly loaded data.
     refreshed = Signal()
+    #: a sentence for the window's status bar after something the user did or waited for
+    #: ("Imported …", "Figures updated: …", "Forecast ready: …"), and how long to show it (ms)
+    statusMessage = Signal(str, int)
 
     def __init__(self, doc: WorkspaceDocument, today: Callable[[], date] = date.today, tasks=None, parent=None):
         super().__init__(parent)
@@ -187,11 +220,9 @@ class AuditPage(QWidget):
         self.wizard = None
 
         # --- header
-        heading = QLabel("1 · Audit bottlenecks")
-        heading.setObjectName("pageTitle")
-        self.phase_label = QLabel()
-        self.phase_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.phase_label.setWordWrap(True)
+        heading = plain_label("1 · Audit bottlenecks", wrap=False, name="pageTitle")
+        # one line each, whatever they say (the whole text in their tooltip): the tabs never move
+        self.phase_label = elided_label()
         self.import_button = QPushButton("Import log…")
         self.import_button.setToolTip("CSV, Excel .xlsx or a Jira JSON export; replaces the active log (undoable)")
         self.import_button.clicked.connect(self.open_import)
@@ -199,15 +230,15 @@ class AuditPage(QWidget):
         self.stage_button.clicked.connect(self.edit_stage_map)
         self.stall_button = QPushButton("Track stalls by hand…")
         self.stall_button.clicked.connect(self.track_stall)
+        self.cost_button = QPushButton("Cost of delay…")
+        self.cost_button.setToolTip("What one item waiting one week costs: shows the silo tax in money (undoable)")
+        self.cost_button.clicked.connect(self.edit_cost_of_delay)
         buttons = QHBoxLayout()
-        for b in (self.import_button, self.stage_button, self.stall_button):
+        for b in (self.import_button, self.stage_button, self.stall_button, self.cost_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        self.source_label = QLabel()
-        self.source_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.source_label.setWordWrap(True)
-        self.source_label.setObjectName("muted")
-        self.checklist = ChecklistWidget("Step 1 checklist")
+        self.source_label = elided_label(name="muted")
+        self.checklist = ChecklistWidget("Step 1 checklist", height=CHECKLIST_HEIGHT)
         self.checklist.setMaximumWidth(430)
         left = QVBoxLayout()
         left.addWidget(heading)
@@ -220,80 +251,45 @@ class AuditPage(QWidget):
         header.addWidget(self.checklist, 2)
 
         # --- empty state and errors
-        self.empty_label = QLabel(EMPTY_TEXT)
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty_label.setWordWrap(True)
+        self.empty_label = plain_label(EMPTY_TEXT, name="emptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty_label.setContentsMargins(6, 10, 6, 10)
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color:#b71c1c;")
+        self.error_label = error_label()
 
         # --- headline figures and the proposal
         self.silo_figure = Figure("Silo tax")
+        self.money_label = plain_label(wrap=False)
+        self.money_label.setStyleSheet("font-weight:bold;")
+        self.silo_figure.layout().insertWidget(2, self.money_label)
         self.efficiency_figure = Figure("Flow efficiency")
         self.flow_time_figure = Figure("Flow time")
-        self.attack_box = QFrame()
-        self.attack_box.setObjectName("checklist")
-        self.attack_box.setFrameShape(QFrame.Shape.StyledPanel)
-        attack_title = QLabel("Attack first")
-        attack_title.setObjectName("muted")
-        self.attack_label = QLabel()
-        self.attack_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.attack_label.setWordWrap(True)
-        self.attack_button = QPushButton("Attack this")
-        self.attack_button.setToolTip("Record this handoff as the bottleneck to attack and add a Step-1 milestone")
+        self.attack_box = AttackBox()
+        self.attack_label, self.attack_button = self.attack_box.label, self.attack_box.button
         self.attack_button.clicked.connect(self.attack_proposed)
-        al = QGridLayout(self.attack_box)
-        al.setContentsMargins(10, 6, 10, 6)
-        al.addWidget(attack_title, 0, 0)
-        al.addWidget(self.attack_label, 1, 0)
-        al.addWidget(self.attack_button, 1, 1, Qt.AlignmentFlag.AlignBottom)
-        al.setColumnStretch(0, 1)
-        figures = QHBoxLayout()
-        figures.addWidget(self.silo_figure, 2)
-        figures.addWidget(self.efficiency_figure, 2)
-        figures.addWidget(self.flow_time_figure, 2)
-        figures.addWidget(self.attack_box, 4)
-        self.figures_row = QWidget()
-        self.figures_row.setLayout(figures)
-        figures.setContentsMargins(0, 0, 0, 0)
+        self.figures_row = figures_row((self.silo_figure, self.efficiency_figure, self.flow_time_figure),
+                                       self.attack_box)
 
         # --- tables and charts
         self.handoff_model = HandoffFigureModel(self)
-        self.handoff_proxy = SortProxy(self.handoff_model, self)
-        self.handoff_table = self._table(self.handoff_proxy)
+        self.handoff_proxy, self.handoff_table = figure_table(self.handoff_model, self, "total_days")
         self.status_model = StatusFigureModel(self)
-        self.status_proxy = SortProxy(self.status_model, self)
-        self.status_table = self._table(self.status_proxy)
+        self.status_proxy, self.status_table = figure_table(self.status_model, self, "total_days")
         self.stall_model = StallTableModel(edit=self._edit_stall, parent=self)
-        self.stall_proxy = SortProxy(self.stall_model, self)
-        self.stall_table = self._table(self.stall_proxy, (200, 170, 130, 130, 70, 200))
-        self.stall_table.setItemDelegate(StallDelegate(self.stall_model, self.stall_table))
+        self.stall_proxy = RowFilterProxy(self)
+        self.stall_table = row_table(self.stall_model, self.stall_proxy, "audit_stall_table",
+                                     on_delete=self.delete_selected_stall)
+        self.stall_table.setItemDelegate(StallDelegate(self.stall_table))
         self.stall_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                          | QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.stall_table.sortByColumn(STALL_COLUMN["entered"], Qt.SortOrder.AscendingOrder)
+        self.stall_table.sortByColumn(self.stall_model.column_index("entered"), Qt.SortOrder.AscendingOrder)
         self.add_stall_button = QPushButton("Add stall…")
         self.add_stall_button.clicked.connect(self.track_stall)
         self.delete_stall_button = QPushButton("Delete")
         self.delete_stall_button.clicked.connect(self.delete_selected_stall)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.stall_table, self.delete_selected_stall,
-                  context=Qt.ShortcutContext.WidgetShortcut)
-        stall_tools = QHBoxLayout()
-        self.stall_note = QLabel("Stalls tracked by hand count alongside the imported log. Double-click a cell "
-                                 "to edit it.")
-        self.stall_note.setObjectName("muted")
-        self.stall_note.setWordWrap(True)
-        stall_tools.addWidget(self.stall_note, 1)
-        stall_tools.addWidget(self.add_stall_button)
-        stall_tools.addWidget(self.delete_stall_button)
-        stall_box = QWidget()
-        sl = QVBoxLayout(stall_box)
-        sl.setContentsMargins(4, 4, 4, 4)
-        sl.addLayout(stall_tools)
-        sl.addWidget(self.stall_table, 1)
+        self.stall_note = plain_label("Stalls tracked by hand count alongside the imported log. Double-click a "
+                                      "cell to edit it.", name="muted")
+        stall_box = table_page(self.stall_table, (self.stall_note, self.add_stall_button, self.delete_stall_button))
+        stall_box.layout().setContentsMargins(4, 4, 4, 4)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -304,6 +300,14 @@ class AuditPage(QWidget):
             chart = AuditChart(key, draw)
             self.charts[key] = chart
             self.tabs.addTab(chart, title)
+        self.log_cache = PlanLogCache()
+        self.forecast_tab = ForecastTab(self.log_cache, tasks)
+        self.ageing_tab = AgeingTab(self.log_cache, tasks)
+        self.whatif_tab = WhatIfTab(self.log_cache, tasks, doc)
+        self.log_tabs: tuple[LogTab, ...] = (self.forecast_tab, self.ageing_tab, self.whatif_tab)
+        for tab, title in zip(self.log_tabs, ("Forecast", "Ageing work", "What-if squad")):
+            self.tabs.addTab(tab, title)
+            tab.message.connect(lambda text: self.statusMessage.emit(text, MESSAGE_MS))
         self.stall_tab = self.tabs.addTab(stall_box, "Tracked by hand")
         self._finding_tabs = list(range(self.stall_tab))
 
@@ -317,36 +321,6 @@ class AuditPage(QWidget):
         self.refresher = ScopedRefresh(self, doc, ("audit", "plan"), self.refresh)  # it shows Step 1's milestones
         self._show(None)
 
-    def _table(self, proxy, widths=None) -> QTableView:
-        table = QTableView()
-        table.setModel(proxy)
-        table.setSortingEnabled(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().setVisible(False)
-        table.setWordWrap(False)
-        hh = table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        if widths is None:  # figures: names share the spare width, numbers keep theirs
-            hh.setStretchLastSection(False)
-            for col, c in enumerate(proxy.sourceModel().COLUMNS):
-                if c.numeric:
-                    table.setColumnWidth(col, 108)
-                elif c.key in ("kind", "silo"):
-                    table.setColumnWidth(col, 90)
-                else:
-                    hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-        else:
-            hh.setStretchLastSection(True)
-            for col, width in enumerate(widths):
-                table.setColumnWidth(col, width)
-        table.sortByColumn(proxy.sourceModel().COLUMNS.index(
-            next(c for c in proxy.sourceModel().COLUMNS if c.key in ("total_days", "entered"))),
-            Qt.SortOrder.DescendingOrder)
-        return table
-
     # ----------------------------------------------------------------- loading
     def schedule_refresh(self) -> None:
         self.refresher.schedule()
@@ -359,18 +333,19 @@ class AuditPage(QWidget):
         plan = self.doc.plan()
         self._update_phase(plan)
         writable = plan is not None and not self.doc.read_only
-        for b in (self.import_button, self.stage_button, self.stall_button, self.add_stall_button,
-                  self.delete_stall_button):
+        for b in (self.import_button, self.stage_button, self.stall_button, self.cost_button,
+                  self.add_stall_button, self.delete_stall_button):
             b.setEnabled(writable)
         self._generation += 1
         generation = self._generation
         if plan is None:
+            self._set_loading(False)  # a load still on its way is dropped
             self.snapshot = None
             self._show(None)
             self.refreshed.emit()
             return
         ws, plan_id = self.doc.ws, plan.id
-        self._loading = True
+        self._set_loading(True)
         previous = self.snapshot
         if self.tasks is None:  # no runner (a bare page in a test): load here
             self._apply(generation, load_snapshot(ws, plan_id, previous=previous, warm_charts=False))
@@ -393,10 +368,19 @@ class AuditPage(QWidget):
         self.phase_label.setText(f"{phase.start:%d %b} → {phase.end:%d %b %Y}   ·   {done} of {len(ms)} "
                                  f"milestones done   ·   Goal: {phase.goal or '(none yet)'}")
 
+    def _set_loading(self, loading: bool) -> None:
+        """The page is analysing the log in the background: a busy cursor over it (the
+        window stays usable), the arrow again when the figures are shown."""
+        self._loading = loading
+        if loading:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
+
     def _failed(self, generation: int, message: str) -> None:
         if generation != self._generation:
             return
-        self._loading = False
+        self._set_loading(False)
         self.error_label.setText(f"The audit figures could not be computed: {message}")
         self.error_label.setVisible(True)
         self.refreshed.emit()
@@ -404,9 +388,11 @@ class AuditPage(QWidget):
     def _apply(self, generation: int, snap: AuditSnapshot) -> None:
         if generation != self._generation:
             return  # an older load; a newer one is on its way
-        self._loading = False
-        self.snapshot = snap
+        self._set_loading(False)
+        previous, self.snapshot = self.snapshot, snap
         self._show(snap)
+        if previous is not None and previous.plan_id == snap.plan_id and previous.data_key != snap.data_key:
+            self.statusMessage.emit(updated_text(snap), MESSAGE_MS)
         self.refreshed.emit()
 
     # ----------------------------------------------------------------- showing
@@ -438,14 +424,26 @@ class AuditPage(QWidget):
         chart_stages = store.analysis_stages(snap.stage_map) if snap else {}
         for chart in self.charts.values():
             chart.set_result(result, chart_stages)
+        plan = self.doc.plan() if snap is not None else None
+        for tab in self.log_tabs:
+            tab.set_source(self.doc.ws, plan, snap.data_key if has_result else None)
+        self.whatif_tab.set_context(departments_in_flow(snap.stage_map) if snap else [],
+                                    snap.scenarios if snap else (), merge_suggestion(snap),
+                                    not self.doc.read_only and snap is not None)
         if has_result:
             self._show_figures(result)
+            self._show_money(snap)
         self._show_attack(snap)
 
     def _source_text(self, snap: AuditSnapshot | None) -> str:
+        """Where the figures come from, on one line: their moment first, then the log,
+        the stalls and the stage map."""
         if snap is None:
             return ""
         parts = []
+        if snap.result is not None:
+            as_of = snap.result.as_of.astimezone(snap.tz)
+            parts.append(f"Figures as of {as_of:%d %b %Y %H:%M}, the latest event (open items count up to then)")
         if snap.active is not None:
             a = snap.active
             parts.append(f"Log: {Path(a.source).name}, {a.row_count:,} rows, imported {a.imported_at:%d %b %Y %H:%M}"
@@ -453,9 +451,6 @@ class AuditPage(QWidget):
                             if snap.imports > 1 else ""))
         if snap.stalls:
             parts.append(f"{len(snap.stalls)} stall{'s' if len(snap.stalls) != 1 else ''} tracked by hand")
-        if snap.result is not None:
-            as_of = snap.result.as_of.astimezone(snap.tz)
-            parts.append(f"Figures as of {as_of:%d %b %Y %H:%M} (the latest event; open items count up to then)")
         if snap.stage_map:
             parts.append(f"Stage map: {len(snap.stage_map)} statuses")
         return "  ·  ".join(parts)
@@ -464,7 +459,7 @@ class AuditPage(QWidget):
         flow_total = r.active_days + r.queue_days
         self.silo_figure.set(
             f"{_days(r.silo_tax_days)} days",
-            f"{_pct(r.silo_tax_share)} of all time in the flow was spent waiting between two departments.")
+            f"{_pct(r.silo_tax_share)} of the time in the flow was spent waiting between departments.")
         self.efficiency_figure.set(
             _pct(r.flow_efficiency),
             f"Worked on {_days(r.active_days)} of {_days(flow_total)} days in the flow; the rest was waiting.")
@@ -474,6 +469,16 @@ class AuditPage(QWidget):
                 f"Median · 85th percentile, over the {r.completed:,} of {r.items:,} items that finished.")
         else:
             self.flow_time_figure.set("–", f"None of the {r.items:,} items has finished yet.")
+
+    def _show_money(self, snap: AuditSnapshot) -> None:
+        money = snap.money
+        self.money_label.setVisible(money is not None)
+        if money is None:
+            self.money_label.setText("")
+            self.silo_figure.setToolTip("Set a cost of delay (Cost of delay…) to see the silo tax in money.")
+            return
+        self.money_label.setText(f"{money_text(money.amount, money.currency)} of delay")
+        self.silo_figure.setToolTip(money_tooltip(money))
 
     def _show_attack(self, snap: AuditSnapshot | None) -> None:
         proposal = proposed_handoff(snap.result if snap else None)
@@ -518,7 +523,10 @@ class AuditPage(QWidget):
         old = self.wizard
         if old is not None and not old.busy:
             old.deleteLater()  # kept until now: a worker of a closed wizard may still report to it
-        wizard = open_import_wizard(self.doc, plan_id, self.tasks, self)
+        wizard = open_import_wizard(self.doc, plan_id, self.tasks, self, self._today)
+        wizard.imported.connect(lambda stored: self.statusMessage.emit(
+            f"Imported {Path(stored.info.source).name}: {stored.info.row_count:,} transitions. "
+            "Edit ▸ Undo takes the import back.", MESSAGE_MS))
         wizard.open()
         self.wizard = wizard
         return wizard
@@ -532,7 +540,7 @@ class AuditPage(QWidget):
         dialog = self.make_stage_map_dialog(list(stages.values()), used)
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.changed():
             return False
-        return self.doc.execute(SetStageMap(self.doc, plan_id, dialog.stages()))
+        return self.doc.execute(edit_stage_map(self.doc, plan_id, dialog.stages()))
 
     def make_stage_map_dialog(self, stages, used) -> StageMapDialog:
         return StageMapDialog(stages, used, self)
@@ -552,35 +560,116 @@ class AuditPage(QWidget):
         dialog = self.make_stall_dialog(stages, tz)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
-        v = dialog.values()
-        return self.doc.execute(AddStall(self.doc, plan_id, v["item"], v["stage"], v["entered"], v["left"],
-                                         v["note"]))
+        return self.doc.execute(add_stall(self.doc, plan_id, dialog.values()))
 
     def make_stall_dialog(self, stages, tz) -> AddStallDialog:
         now = datetime.combine(self._today(), datetime.now().time()).astimezone()
         return AddStallDialog(stages, now, tz, self)
 
     def _edit_stall(self, stall_id: int, key: str, value) -> bool:
-        title = next(c.title for c in StallTableModel.COLUMNS if c.key == key)
-        return self.doc.execute(EditStall(self.doc, self.plan_id(), stall_id, {key: value},
-                                          f"Edit stall {title.lower()}"))
+        title = next(c.title for c in self.stall_model.columns if c.key == key)
+        return self.doc.execute(edit_stall(self.doc, stall_id, {key: value}, f"Edit stall {title.lower()}"))
 
     def selected_stall(self) -> store.StallInfo | None:
-        index = self.stall_table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.stall_model.stall(self.stall_proxy.mapToSource(index).row())
+        return selected_row(self.stall_table)
 
     def delete_selected_stall(self) -> bool:
         stall = self.selected_stall()
         if stall is None or self.doc.read_only:
             return False
-        return self.doc.execute(DeleteStall(self.doc, stall.id, stall.item))
+        return self.doc.execute(delete_stall(self.doc, stall.id, stall.item))
+
+    def edit_cost_of_delay(self) -> bool | None:
+        """Open the cost-of-delay dialog, offering the log's item types (read in the
+        background first when the tabs have not read the log yet); None while reading."""
+        plan_id = self.plan_id()
+        if plan_id is None or self.doc.read_only:
+            return False
+        snap = self.snapshot
+        key = snap.data_key if snap is not None and snap.result is not None else None
+        if key is None:
+            return self._edit_cost(plan_id, ())
+        loaded = self.log_cache.cached(key) if self.log_cache.has(key) else None
+        if loaded is not None or self.tasks is None:
+            if loaded is None:
+                loaded = self._load_quietly(plan_id, key)
+            return self._edit_cost(plan_id, loaded.types if loaded else ())
+        ws, cache = self.doc.ws, self.log_cache
+        self.cost_button.setEnabled(False)
+
+        def opened(loaded) -> None:
+            self.cost_button.setEnabled(not self.doc.read_only)
+            self._edit_cost(plan_id, loaded.types if loaded else ())
+
+        def failed(_message: str) -> None:
+            self.cost_button.setEnabled(not self.doc.read_only)
+            self._edit_cost(plan_id, ())
+
+        self.tasks.run("Reading the log's item types…", lambda _p: cache.load(ws, plan_id, key),
+                       show_dialog=False, on_done=opened, on_error=failed)
+        return None
+
+    def _load_quietly(self, plan_id: int, key):
+        try:
+            return self.log_cache.load(self.doc.ws, plan_id, key)
+        except store.AuditError:
+            return None
+
+    def _edit_cost(self, plan_id: int, types) -> bool:
+        current = get_cost_of_delay(self.doc.ws, plan_id)
+        dialog = self.make_cost_dialog(current, types)
+        outcome = dialog.exec()
+        if outcome == CostOfDelayDialog.REMOVE:
+            return self.doc.execute(set_cost_of_delay(self.doc, plan_id, None))
+        if outcome != QDialog.DialogCode.Accepted:
+            return False
+        cost = dialog.cost()
+        if cost == current:
+            return False
+        return self.doc.execute(set_cost_of_delay(self.doc, plan_id, cost))
+
+    def make_cost_dialog(self, cost: CostOfDelay | None, types) -> CostOfDelayDialog:
+        return CostOfDelayDialog(cost, types, self)
 
     def attack_proposed(self) -> bool:
+        """Record the proposed handoff as the bottleneck and add its milestone inside the Audit
+        step; when the step is already over, ask before extending it to hold the milestone."""
         plan_id = self.plan_id()
         if plan_id is None or self.proposal is None or self.doc.read_only:
             return False
-        h = self.proposal
-        return self.doc.execute(ChooseBottleneck(self.doc, plan_id, h.from_department, h.to_department,
-                                                 self._today()))
+        h, today = self.proposal, self._today()
+        where = store.attack_plan(self.doc.ws, plan_id, today)
+        if where.extend_to is not None:
+            answer = QMessageBox.question(
+                self, "Attack this",
+                f"The Audit step ended on {where.step_end:%d %b %Y}. The milestone \"{store.attack_title(h.from_department, h.to_department)}\" "
+                f"would be due on {where.due:%d %b %Y}.\n\nExtend the Audit step to {where.extend_to:%d %b %Y} "
+                "to hold it? Edit ▸ Undo takes both back.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        ok = self.doc.execute(choose_bottleneck(self.doc, plan_id, h.from_department, h.to_department, today,
+                                                extend_step=where.extend_to is not None))
+        if ok:
+            self.statusMessage.emit(attack_text(h.from_department, h.to_department, where), MESSAGE_MS)
+        return ok
+
+
+def attack_text(from_department: str, to_department: str, where: store.AttackPlan) -> str:
+    """The status bar's line after "Attack this"."""
+    text = f"{store.attack_title(from_department, to_department)}: a Step-1 milestone due {where.due:%d %b %Y}"
+    if where.extend_to is not None:
+        text += f"; the Audit step now ends on {where.extend_to:%d %b %Y}"
+    elif where.due == where.step_end:
+        text += ", the Audit step's last day"
+    return text + (" (baselined)" if where.baselined else "") + "."
+
+
+def updated_text(snap: AuditSnapshot) -> str:
+    """The status bar's line once new figures are shown."""
+    r = snap.result
+    if r is None:
+        return "Audit figures cleared: no log and no stalls tracked by hand." if snap.error is None \
+            else "The audit figures could not be computed."
+    return (f"Audit figures updated: silo tax {_days(r.silo_tax_days)} days, flow efficiency "
+            f"{_pct(r.flow_efficiency)}, {r.items:,} items.")
