@@ -82,8 +82,9 @@ Check-in cadence
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 # the choices and ranges are declared once, with the squad's fields
 from models.squad.entities import CHECKIN, CORE_ROLES, DIRECTIONS, OUTCOMES, VERDICTS
@@ -139,6 +140,11 @@ ROLE_ALLOCATION_THRESHOLD = 50.0
 # Inputs
 
 
+def _one_of(name: str, value: object, options: tuple[str, ...]) -> None:
+    if value not in options:
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
@@ -150,10 +156,7 @@ class Metric:
     target_date: dt.date
 
     def __post_init__(self) -> None:
-        if self.direction not in DIRECTIONS:
-            raise ValueError(
-                f"direction must be one of {DIRECTIONS}, got {self.direction!r}"
-            )
+        _one_of("direction", self.direction, DIRECTIONS)
 
 
 @dataclass(frozen=True)
@@ -189,10 +192,7 @@ class Change:
     outcome: str
 
     def __post_init__(self) -> None:
-        if self.outcome not in OUTCOMES:
-            raise ValueError(
-                f"outcome must be one of {OUTCOMES}, got {self.outcome!r}"
-            )
+        _one_of("outcome", self.outcome, OUTCOMES)
 
 
 # --------------------------------------------------------------------------
@@ -225,6 +225,8 @@ class SquadFigures:
     velocity_per_week: float
     verdict_suggested: str
     target_met: bool
+    #: what a suggestion still needs, in words (empty once there is one)
+    verdict_missing: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -380,6 +382,77 @@ def suggest_verdict(
 
 
 # --------------------------------------------------------------------------
+# The honest verdict: no forecast and no suggestion from too little
+#
+# *Points* are the baseline plus the check-ins dated on or before the as-of date.
+# No straight-line forecast (nor ``on_track``) from fewer than MIN_FORECAST_POINTS
+# points. *Too early*: no verdict is suggested while the squad has run less than a
+# third of its time (baseline date to target date: ``3 x elapsed < run``) or has
+# fewer than MIN_CHECKINS check-ins; the suggestion is then "too early" (shown grey)
+# with what is missing, in words. Otherwise ``suggest_verdict`` decides.
+
+MIN_FORECAST_POINTS = 3
+MIN_CHECKINS = 3
+TOO_EARLY = "too early"
+#: how each suggestion reads: good, caution, bad, or neutral (grey)
+TONES = {"expand": "good", "iterate": "caution", "stop": "bad", TOO_EARLY: "neutral"}
+
+
+class Point(NamedTuple):
+    date: dt.date
+    value: float
+
+
+@dataclass(frozen=True)
+class HonestVerdict:
+    suggested: str  # expand | iterate | stop | too early
+    #: what a suggestion still needs, in words (empty once there is one)
+    missing: tuple[str, ...]
+    forecast: float | None
+    slope: float | None
+    intercept: float | None
+    on_track: bool | None
+    checkins: int
+    elapsed_days: int
+    run_days: int
+    #: the first day a third of the run has passed
+    ready_on: dt.date
+
+    @property
+    def too_early(self) -> bool:
+        return self.suggested == TOO_EARLY
+
+    @property
+    def tone(self) -> str:
+        return TONES[self.suggested]
+
+
+def honest_verdict(metric: Metric, checkins: Iterable[Any], as_of: dt.date) -> HonestVerdict:
+    """The forecast and the suggestion as of ``as_of``; ``checkins`` need ``date`` and ``value``."""
+    seen = [c for c in checkins if c.date <= as_of]
+    line = forecast_line(metric, seen) if 1 + len(seen) >= MIN_FORECAST_POINTS else None
+    fc, slope, intercept = line if line is not None else (None, None, None)
+    on_track = reached(metric, fc) if fc is not None else None
+    run = (metric.target_date - metric.baseline_date).days
+    elapsed = (as_of - metric.baseline_date).days
+    need = math.ceil(run / 3)
+    ready_on = metric.baseline_date + dt.timedelta(days=need)
+    missing: list[str] = []
+    if 3 * elapsed < run:
+        missing.append(f"the squad has run {max(elapsed, 0)} of its {run} days; a verdict is suggested after a "
+                       f"third of them ({need} days, on {ready_on.isoformat()})")
+    if len(seen) < MIN_CHECKINS:
+        missing.append(f"{len(seen)} of the {MIN_CHECKINS} check-ins a verdict needs")
+    if missing:
+        suggested = TOO_EARLY
+    else:
+        latest, _ = latest_value(metric, seen)
+        suggested = suggest_verdict(reached(metric, latest), on_track, progress(metric, latest))
+    return HonestVerdict(suggested, tuple(missing), fc, slope, intercept, on_track, len(seen), elapsed, run,
+                         ready_on)
+
+
+# --------------------------------------------------------------------------
 # Main entry
 
 
@@ -395,13 +468,8 @@ def squad_figures(
     latest, latest_date = latest_value(metric, seen)
     prog = progress(metric, latest)
 
-    line = forecast_line(metric, seen)
-    if line is None:
-        fc = slope = intercept = None
-        on_track: bool | None = None
-    else:
-        fc, slope, intercept = line
-        on_track = reached(metric, fc)
+    honest = honest_verdict(metric, seen, as_of)
+    fc, slope, intercept, on_track = honest.forecast, honest.slope, honest.intercept, honest.on_track
 
     met = reached(metric, latest)
     missing, warnings = role_coverage(members)
@@ -427,6 +495,7 @@ def squad_figures(
         changes_kept=kept,
         share_kept=share_kept,
         velocity_per_week=len(shipped) / weeks,
-        verdict_suggested=suggest_verdict(met, on_track, prog),
+        verdict_suggested=honest.suggested,
         target_met=met,
+        verdict_missing=honest.missing,
     )

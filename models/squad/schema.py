@@ -7,6 +7,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.schema import Base
+from models.core.versioning import Versioned
 
 
 class Squad(Base):
@@ -39,7 +40,7 @@ class SquadAutonomy(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SquadMember(Base):
+class SquadMember(Versioned, Base):
     __tablename__ = "squad_members"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -50,7 +51,7 @@ class SquadMember(Base):
     allocation: Mapped[float] = mapped_column(default=100.0)
 
 
-class SquadCheckIn(Base):
+class SquadCheckIn(Versioned, Base):
     __tablename__ = "squad_checkins"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -63,7 +64,7 @@ class SquadCheckIn(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class SquadChange(Base):
+class SquadChange(Versioned, Base):
     __tablename__ = "squad_changes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

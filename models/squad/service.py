@@ -27,6 +27,7 @@ from models.core.fields import Entity, FieldError
 from models.plan.service import PlanError, PlanInfo
 from models.plan.schema import Plan
 from models.squad.schema import Squad, SquadAutonomy, SquadChange, SquadCheckIn, SquadMember
+from models.squad.verdict import verdict_rationale
 from models.squad.entities import AUTONOMY, CHANGE, CHECKIN, MEMBER, SQUAD
 from models.squad.metrics import (
     Change,
@@ -381,13 +382,18 @@ def list_changes(ws: Workspace, squad_id: int) -> list[ChangeInfo]:
         return _rows(s, "change", squad_id)
 
 
-def get_row(ws: Workspace, kind: str, row_id: int):
+def _find_row(s: Session, kind: str, row_id: int):
+    """The stored member, check-in or change (*kind*) with this id."""
     k = ROW_KINDS[kind]
+    row = s.get(k.orm, row_id)
+    if row is None:
+        raise PlanError(f"no {k.label} with id {row_id}")
+    return row
+
+
+def get_row(ws: Workspace, kind: str, row_id: int):
     with ws.read() as s:
-        row = s.get(k.orm, row_id)
-        if row is None:
-            raise PlanError(f"no {k.label} with id {row_id}")
-        return _info(k.info, row)
+        return _info(ROW_KINDS[kind].info, _find_row(s, kind, row_id))
 
 
 def review_date(plan: PlanInfo) -> date:
@@ -494,8 +500,8 @@ def delete_squad(ws: Workspace, squad_id: int) -> SquadSnapshot:
         return snap
 
 
-def restore_squad(ws: Workspace, snap: SquadSnapshot) -> None:
-    """Put a deleted squad back with the same ids."""
+def restore_squad(ws: Workspace, snap: SquadSnapshot) -> int:
+    """Put a deleted squad back with the same ids; return the squad's id."""
     with ws.write() as s:
         s.add(Squad(**{f.name: getattr(snap.squad, f.name) for f in fields(SquadInfo)}))
         s.flush()
@@ -505,6 +511,7 @@ def restore_squad(ws: Workspace, snap: SquadSnapshot) -> None:
             k = ROW_KINDS[kind]
             for r in rows:
                 s.add(k.orm(**{f.name: getattr(r, f.name) for f in fields(k.info)}))
+        return snap.squad.id
 
 
 def _replace_autonomy(s: Session, squad_id: int, items: Sequence[AutonomyItem | AutonomyInfo]) -> None:
@@ -566,16 +573,26 @@ def update_charter(ws: Workspace, squad_id: int, changes: dict[str, Any],
 
 
 def record_verdict(ws: Workspace, squad_id: int, verdict: str | None, rationale: str,
-                   on: date) -> SquadEdit:
-    """The leader's decision at the review, with why; ``verdict=None`` clears it."""
+                   on: date, *, record_early: bool = False, early_reason: str = "") -> SquadEdit:
+    """The leader's decision at the review, with why; ``verdict=None`` clears it.
+
+    Before the plan's day-90 review a verdict is refused unless ``record_early``
+    with a reason, which heads the stored rationale (``models.squad.verdict``)."""
     cleaned = SQUAD.clean({"verdict": verdict, "verdict_rationale": rationale})
     verdict, rationale = cleaned["verdict"], cleaned["verdict_rationale"]
     if verdict is not None and not rationale:
         raise PlanError("write down why: the rationale is required with a verdict")
-    changes = {"verdict": verdict, "verdict_rationale": rationale if verdict else "",
-               "verdict_date": SQUAD.field("verdict_date").clean(on) if verdict else None}
     with ws.write() as s:
         squad = _get_squad(s, squad_id)
+        if verdict is not None:
+            p = s.get(Plan, squad.plan_id)
+            review = review_date(PlanInfo(p.id, p.name, p.organisation, p.sponsor, p.revenue_architect,
+                                          p.start_date, p.horizon_days, p.timezone))
+            day = SQUAD.field("verdict_date").clean(on)
+            rationale = SQUAD.field("verdict_rationale").clean(
+                verdict_rationale(rationale, day, review, record_early=record_early, early_reason=early_reason))
+        changes = {"verdict": verdict, "verdict_rationale": rationale if verdict else "",
+                   "verdict_date": SQUAD.field("verdict_date").clean(on) if verdict else None}
         return SquadEdit(_apply_fields(s, squad, changes, VERDICT_FIELDS))
 
 
@@ -590,21 +607,18 @@ def set_autonomy_granted(ws: Workspace, autonomy_id: int, granted: bool) -> bool
         return old
 
 
-def restore_squad_edit(ws: Workspace, squad_id: int, edit: SquadEdit) -> None:
-    """Undo ``update_charter`` or ``record_verdict`` (also redo, given the values after)."""
+def restore_squad_edit(ws: Workspace, squad_id: int, edit: SquadEdit) -> SquadEdit:
+    """Undo ``update_charter`` or ``record_verdict``; return what it replaced in the same
+    shape, so putting that back is the redo."""
     with ws.write() as s:
         squad = _get_squad(s, squad_id)
+        replaced = SquadEdit({k: getattr(squad, k) for k in edit.before},
+                             None if edit.autonomy is None else tuple(_autonomy(s, squad_id)))
         _apply_fields(s, squad, edit.before, SQUAD.keys)
         _check_squad_row(s, squad)
         if edit.autonomy is not None:
             _replace_autonomy(s, squad_id, edit.autonomy)
-
-
-def squad_fields(ws: Workspace, squad_id: int, keys: Sequence[str]) -> SquadEdit:
-    """The current values of *keys* and the autonomy list, shaped for ``restore_squad_edit``."""
-    with ws.read() as s:
-        squad = _get_squad(s, squad_id)
-        return SquadEdit({k: getattr(squad, k) for k in keys}, tuple(_autonomy(s, squad_id)))
+        return replaced
 
 
 # --------------------------------------------------------------------------- members, check-ins, changes
@@ -626,12 +640,9 @@ def add_row(ws: Workspace, kind: str, squad_id: int, draft) -> int:
 
 def update_row(ws: Workspace, kind: str, row_id: int, changes: dict[str, Any]) -> dict[str, Any]:
     """Change fields of a member, check-in or change; return the previous values of those changed."""
-    k = ROW_KINDS[kind]
     with ws.write() as s:
-        row = s.get(k.orm, row_id)
-        if row is None:
-            raise PlanError(f"no {k.label} with id {row_id}")
-        cleaned = k.entity.clean(changes)
+        row = _find_row(s, kind, row_id)
+        cleaned = ROW_KINDS[kind].entity.clean(changes)
         if kind == "checkin" and "date" in cleaned:
             _check_checkin_date(_get_squad(s, row.squad_id), cleaned["date"])
         return _set_changed(row, cleaned)
@@ -639,12 +650,9 @@ def update_row(ws: Workspace, kind: str, row_id: int, changes: dict[str, Any]) -
 
 def delete_row(ws: Workspace, kind: str, row_id: int):
     """Delete a member, check-in or change; return it (with its id) for undo."""
-    k = ROW_KINDS[kind]
     with ws.write() as s:
-        row = s.get(k.orm, row_id)
-        if row is None:
-            raise PlanError(f"no {k.label} with id {row_id}")
-        info = _info(k.info, row)
+        row = _find_row(s, kind, row_id)
+        info = _info(ROW_KINDS[kind].info, row)
         s.delete(row)
         return info
 
@@ -796,6 +804,7 @@ def summary_of(state: SquadState) -> dict[str, Any]:
         "verdict_suggested": f.verdict_suggested if f else None,
         "verdict_recorded": sq.verdict,
         "verdict_date": sq.verdict_date.isoformat() if sq.verdict_date else None,
+        "verdict_missing": list(f.verdict_missing) if f else ["the metric's baseline and target with their dates"],
     }
 
 

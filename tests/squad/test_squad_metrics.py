@@ -74,7 +74,7 @@ def test_ols_needs_two_distinct_x():
 
 
 def test_rising_metric():
-    m = metric_up()
+    m = metric_up(target_x=63)  # day 21 is a third of the run: a verdict may be suggested
     checkins = [
         ci(7, 2.1),
         ci(21, 2.4),
@@ -96,20 +96,20 @@ def test_rising_metric():
     # Sxx = 110.25 + 12.25 + 12.25 + 110.25 = 245
     # Sxy = 2.1 + 0.35 + 0.35 + 2.1 = 4.9
     # slope = 4.9 / 245 = 0.02 ; intercept = 2.2 - 0.02*10.5 = 1.99
-    # forecast(x=90) = 1.99 + 0.02*90 = 3.79
+    # forecast(x=63) = 1.99 + 0.02*63 = 3.25
     assert f.slope == pytest.approx(0.02)
     assert f.intercept == pytest.approx(1.99)
-    assert f.forecast == pytest.approx(3.79)
+    assert f.forecast == pytest.approx(3.25)
     assert f.on_track is True
     assert f.latest == pytest.approx(2.4)
     assert f.latest_date == day(21)
     # progress = (2.4 - 2.0) / (3.0 - 2.0) = 0.4
     assert f.progress == pytest.approx(0.4)
     assert f.target_met is False
-    # weeks left = (90 - 21) / 7 = 69/7 ; rate = 0.6 / (69/7) = 4.2/69 = 0.0608696
-    assert f.required_weekly_rate == pytest.approx(0.0608696, rel=1e-5)
+    # weeks left = (63 - 21) / 7 = 6 ; rate = 0.6 / 6 = 0.1
+    assert f.required_weekly_rate == pytest.approx(0.1)
     # progress only 0.4 but forecast reaches the target -> expand
-    assert f.verdict_suggested == "expand"
+    assert f.verdict_suggested == "expand" and f.verdict_missing == ()
     # changes on/before day 21: 4 shipped, 2 kept, 1 rolled back, 1 pending
     assert f.changes_shipped == 4
     assert f.changes_kept == 2
@@ -164,10 +164,12 @@ def test_falling_metric_not_on_track_when_forecast_above_target():
 # ---------------------------------------------------------------- few points
 
 
-def test_single_checkin_forecast_from_baseline_and_one_point():
+def test_two_points_give_no_forecast_and_three_give_the_line():
     m = metric_up()
-    f = squad_figures(m, [ci(14, 2.7)], FULL_SQUAD, [], as_of=day(14))
-    # two points (0,2.0) (14,2.7): slope = 0.7/14 = 0.05, intercept = 2.0
+    two = squad_figures(m, [ci(14, 2.7)], FULL_SQUAD, [], as_of=day(14))
+    assert two.forecast is None and two.slope is None and two.on_track is None
+    f = squad_figures(m, [ci(14, 2.7), ci(28, 3.4)], FULL_SQUAD, [], as_of=day(28))
+    # three points (0,2.0) (14,2.7) (28,3.4): slope = 0.7/14 = 0.05, intercept = 2.0
     # forecast(90) = 2.0 + 0.05*90 = 6.5
     assert f.slope == pytest.approx(0.05)
     assert f.intercept == pytest.approx(2.0)
@@ -201,7 +203,11 @@ def test_no_checkins():
     assert f.target_met is False
     # rate from the baseline date: 1.0 / (90/7) = 7/90 = 0.0777...
     assert f.required_weekly_rate == pytest.approx(0.0777778, rel=1e-5)
-    assert f.verdict_suggested == "stop"
+    # day 3 of 90 without a check-in: too early to suggest anything, and why
+    assert f.verdict_suggested == "too early"
+    assert f.verdict_missing == (
+        "the squad has run 3 of its 90 days; a verdict is suggested after a third of them (30 days, on "
+        f"{day(30).isoformat()})", "0 of the 3 check-ins a verdict needs")
     # as_of only 3 days in: weeks floored at 1
     assert f.velocity_per_week == 0
 
@@ -346,7 +352,7 @@ def test_suggest_verdict_branches():
 
 def test_progress_none_when_target_equals_baseline():
     m = metric_up(baseline=2.0, target=2.0)
-    f = squad_figures(m, [], FULL_SQUAD, [], day(7))
+    f = squad_figures(m, [ci(10, 2.0), ci(20, 2.0), ci(30, 2.0)], FULL_SQUAD, [], day(30))
     assert f.progress is None
     assert f.target_met is True  # 2.0 >= 2.0
     assert f.verdict_suggested == "expand"

@@ -1,7 +1,6 @@
 """The Squad page driven as a user would, its table models, and undo of every squad edit."""
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
@@ -10,49 +9,25 @@ from PySide6.QtWidgets import QDialog
 
 from models.squad import service as svc
 from models.plan.service import PlanDraft, create_plan, find_plan, list_plans
-from models.plan.demo import write_demo
 from models.squad.service import AutonomyItem, ChangeDraft, CheckInDraft, MemberDraft
 from models.plan.transfer import dump_plan
-from models.core.workspace import open_workspace
 from tests.conftest import FEATURES, TODAY
 from views.common.document import WorkspaceDocument
 from desktop.features import PAGES
 from views.squad.commands import (
-    CreateSquad,
-    EditCharter,
-    RecordVerdict,
-    SetAutonomyGranted,
     add_squad_row,
+    create_squad,
     delete_squad_row,
+    edit_charter,
     edit_squad_row,
+    record_verdict,
+    set_autonomy_granted,
 )
 from views.squad.dialogs import CharterDialog, RowDialog, VerdictDialog
 from views.squad.page import SquadPage
 from views.squad.tables import AutonomyTableModel, ChangeTableModel, CheckInTableModel, MemberTableModel
 
 ACCEPTED = QDialog.DialogCode.Accepted
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    """The demo written once per module; each test opens its own copy (a closed file, no WAL)."""
-    return write_demo(tmp_path_factory.mktemp("squad") / "demo.ninety", FEATURES, TODAY)
-
-
-@pytest.fixture
-def demo_ws(demo_template, tmp_path):
-    copy = tmp_path / "demo.ninety"
-    shutil.copyfile(demo_template, copy)
-    ws = open_workspace(copy)
-    yield ws
-    ws.close()
-
-
-@pytest.fixture
-def doc(qapp, demo_ws):
-    d = WorkspaceDocument(demo_ws, FEATURES)
-    yield d
-    d.deleteLater()
 
 
 @pytest.fixture
@@ -105,7 +80,8 @@ def test_page_shows_headline_warnings_checklist_and_counts(page):
     assert c["progress"].value.text() == "33 %"
     assert c["forecast"].value.text() == "2.27 %"
     assert c["on_track"].value.text() == "Behind"
-    assert c["rate"].value.text() == "+0.0298 %"
+    # 0.0298 percentage points, to the metric's own two decimals (issue 15: not "+0.0298 %")
+    assert c["rate"].value.text() == "+0.03 pp" and "percentage points (pp)" in c["rate"].toolTip()
     assert c["velocity"].value.text() == "2.0"
     assert c["kept"].value.text() == "67 %" and c["kept"].caption.text() == "Kept (4 of 6 decided)"
     assert [i.done for i in page.checklist.items] == [True, False, True, True, False]
@@ -136,7 +112,9 @@ def test_chart_has_actuals_target_path_forecast_and_a_second_axis(page, qtbot):
     assert forecast[0] == pytest.approx(2.002) and forecast[1] == pytest.approx(2.269857, abs=1e-6)
     assert [p.get_height() for p in low.patches] == [7, 6, 6, 5]  # confidence bars
     assert list(morale.get_lines()[0].get_ydata()) == [4, 4, 3, 3]
-    assert low.get_ylim() == (0, 10) and morale.get_ylim() == (0.5, 5.5)
+    # the scales keep their ticks; the headroom above them holds the legend
+    assert list(low.get_yticks()) == [0, 5, 10] and low.get_ylim()[0] == 0 and low.get_ylim()[1] > 10
+    assert morale.get_ylim()[0] == 0.5 and morale.get_ylim()[1] > 5.5
 
 
 def test_user_text_is_plain_text(page, doc):
@@ -258,16 +236,25 @@ def test_charter_dialog_keeps_a_wrong_way_target_open(qtbot, doc):
 def test_record_and_clear_the_verdict(page, doc, qtbot, monkeypatch):
     open_tab(page, "review")
     def fake_exec(dialog):
-        assert dialog.verdict.currentData() == "stop"  # the suggestion is preselected
         dialog.verdict.setCurrentIndex(dialog.verdict.findData("iterate"))
         dialog.rationale.setPlainText("Deploy rights and a full-time analyst first.")
+        ok = dialog._ok
+        # 16 March is before the day-90 review: recording now needs "record early" and a reason
+        assert dialog.early.isVisibleTo(dialog) and not ok.isEnabled()
+        dialog.early.setChecked(True)
+        assert not ok.isEnabled()
+        dialog.early_reason.setText("The sponsor wants a decision before the budget round")
+        assert ok.isEnabled()
         return ACCEPTED
 
     monkeypatch.setattr(VerdictDialog, "exec", fake_exec)
     page.record_button.click()
     wait_refreshed(qtbot, page, lambda: page.recorded_badge.text().startswith("ITERATE"))
     assert page.recorded_badge.text() == "ITERATE (recorded 16 Mar 2026)"
-    assert page.recorded_rationale.text() == "Deploy rights and a full-time analyst first."
+    assert page.recorded_rationale.text().startswith("Recorded early, ")
+    assert page.recorded_rationale.text().endswith(
+        "before the day-90 review: The sponsor wants a decision before the budget round\n"
+        "Deploy rights and a full-time analyst first.")
     assert not page.checklist.items[4].done  # recorded before day 90
     page.clear_verdict_button.click()
     wait_refreshed(qtbot, page, lambda: page.recorded_badge.text() == "Not recorded yet")
@@ -314,8 +301,8 @@ def test_a_refused_edit_says_why_and_is_not_an_undo_step(page, doc):
 
 
 def test_read_only_workspace_disables_editing(qtbot, tmp_path):
-    from models.plan.demo import write_demo
     from models.core.workspace import open_workspace
+    from models.plan.demo import write_demo
 
     path = write_demo(tmp_path / "ro.ninety", FEATURES, TODAY)
     ws = open_workspace(path, read_only=True)
@@ -360,7 +347,7 @@ def test_check_in_model_shows_the_target_path_and_greys_future_rows(demo_ws):
 
 def test_undo_create_squad(qtapp_doc_fresh):
     d = qtapp_doc_fresh
-    round_trip(d, CreateSquad(d, d.plan_id), lambda: len(svc.list_squads(d.ws, d.plan_id)) == 1 or pytest.fail())
+    round_trip(d, create_squad(d, d.plan_id), lambda: len(svc.list_squads(d.ws, d.plan_id)) == 1 or pytest.fail())
 
 
 @pytest.fixture
@@ -374,19 +361,19 @@ def qtapp_doc_fresh(qapp, ws):
 def test_undo_edit_charter_with_autonomy(doc):
     sid = squad_id(doc)
     items = [AutonomyItem("Only this", True)]
-    round_trip(doc, EditCharter(doc, sid, {"reporting_line": "IT"}, items),
+    round_trip(doc, edit_charter(doc, sid, {"reporting_line": "IT"}, items),
                lambda: [a.decision for a in svc.list_autonomy(doc.ws, sid)] == ["Only this"] or pytest.fail())
 
 
 def test_undo_record_verdict(doc):
     sid = squad_id(doc)
-    round_trip(doc, RecordVerdict(doc, sid, "expand", "Target met", date(2026, 5, 2)),
+    round_trip(doc, record_verdict(doc, sid, "expand", "Target met", date(2026, 5, 2)),
                lambda: svc.get_squad(doc.ws, sid).verdict == "expand" or pytest.fail())
 
 
 def test_undo_grant_decision(doc):
     a = next(x for x in svc.list_autonomy(doc.ws, squad_id(doc)) if not x.granted)
-    round_trip(doc, SetAutonomyGranted(doc, a.id, True),
+    round_trip(doc, set_autonomy_granted(doc, a.id, True),
                lambda: next(x for x in svc.list_autonomy(doc.ws, a.squad_id) if x.id == a.id).granted
                or pytest.fail())
 
@@ -414,9 +401,9 @@ def test_undo_and_redo_keep_ids_for_later_commands(doc):
     errors = []
     doc.error.connect(errors.append)
     sid = squad_id(doc)
-    assert doc.execute(EditCharter(doc, sid, {}, [AutonomyItem("New decision", False)]))
+    assert doc.execute(edit_charter(doc, sid, {}, [AutonomyItem("New decision", False)]))
     new = svc.list_autonomy(doc.ws, sid)[0]
-    assert doc.execute(SetAutonomyGranted(doc, new.id, True))
+    assert doc.execute(set_autonomy_granted(doc, new.id, True))
     doc.undo_stack.undo()
     doc.undo_stack.undo()
     assert len(svc.list_autonomy(doc.ws, sid)) == 5
@@ -446,3 +433,17 @@ def test_untouched_numbers_are_not_rounded_into_an_edit(qtbot, doc):
     model = CheckInTableModel(edit=lambda *_a: pytest.fail("no edit expected"))
     model.set_rows([svc.get_row(doc.ws, "checkin", checkin)])
     assert not model.setData(model.index(0, model.column_index("value")), 2.123, Qt.ItemDataRole.EditRole)
+
+
+def test_the_verdict_dialog_preselects_a_suggestion_but_not_too_early(qtbot, doc):
+    st = svc.squad_state(doc.ws, squad_id(doc), date(2026, 3, 16))
+    review = st.review_date
+    dialog = VerdictDialog("expand", "", st.squad, review, review=review)
+    qtbot.addWidget(dialog)
+    assert dialog.verdict.currentData() == "expand" and not dialog.early.isVisibleTo(dialog)
+    dialog.rationale.setPlainText("Met the target.")
+    assert dialog._ok.isEnabled() and dialog.early_values() == (False, "")
+    early = VerdictDialog("too early", "", st.squad, date(2026, 3, 16), review=review)
+    qtbot.addWidget(early)
+    early.rationale.setPlainText("Stop.")
+    assert early.verdict.currentData() is None and not early._ok.isEnabled()

@@ -1,10 +1,10 @@
-"""Undo commands for the Squad page: each a thin wrapper over a ``models.squad.service`` service.
-Rows (members, check-ins, changes) use the generic ``views.common.row_commands``.
+"""Undo steps for the Squad page: members, check-ins and changes through the generic
+row commands (``views.common.row_commands``); the squad itself, its charter, verdict
+and autonomy as ``Step``s over ``models.squad.service``.
 
-``apply`` runs the edit the first time (a refused edit raises ``PlanError`` and
-never enters the stack); ``revert`` puts back what the service returned;
-``reapply`` restores exactly what the first edit stored, ids included, so later
-commands in the stack still find their rows.
+A refused edit raises ``PlanError`` the first time and never enters the stack;
+undo puts back what the service returned; redo restores exactly what the first
+edit stored, ids included, so later steps in the stack still find their rows.
 """
 from __future__ import annotations
 
@@ -12,93 +12,47 @@ from datetime import date
 from typing import Any
 
 from models.squad import service as svc
-from views.common.document import ServiceCommand, WorkspaceDocument
+from views.common.document import Step, WorkspaceDocument
 from views.common.row_commands import AddRow, DeleteRow, EditRow
 
 FEATURE = "squad"
 KIND_LABELS = {"member": "member", "checkin": "check-in", "change": "change"}
 
 
-class CreateSquad(ServiceCommand):
-    feature = FEATURE
-
-    def __init__(self, doc: WorkspaceDocument, plan_id: int, draft: svc.SquadDraft | None = None):
-        super().__init__(doc, "Set up the squad")
-        self.plan_id = plan_id
-        self.draft = draft
-        self.squad_id: int | None = None
-        self.snapshot: svc.SquadSnapshot | None = None
-
-    def apply(self) -> None:
-        self.squad_id = svc.create_squad(self.ws, self.plan_id, self.draft)
-
-    def reapply(self) -> None:
-        svc.restore_squad(self.ws, self.snapshot)
-
-    def revert(self) -> None:
-        self.snapshot = svc.delete_squad(self.ws, self.squad_id)
+def create_squad(doc: WorkspaceDocument, plan_id: int, draft: svc.SquadDraft | None = None) -> Step:
+    return Step(doc, "Set up the squad", feature=FEATURE, do=lambda ws: svc.create_squad(ws, plan_id, draft),
+                undo=svc.delete_squad, redo=svc.restore_squad)
 
 
-class _SquadFieldsCommand(ServiceCommand):
-    """Shared by the charter and verdict edits: keep the values before and after."""
+def _squad_edit(doc: WorkspaceDocument, squad_id: int, text: str, do) -> Step:
+    """An edit of the squad's own fields: the service returns what it replaced, and putting
+    that back returns what it replaces in turn, so undo and redo are the same call."""
+    def swap(ws, edit: svc.SquadEdit) -> svc.SquadEdit:
+        return svc.restore_squad_edit(ws, squad_id, edit)
 
-    feature = FEATURE
-
-    def __init__(self, doc: WorkspaceDocument, squad_id: int, text: str):
-        super().__init__(doc, text)
-        self.squad_id = squad_id
-        self.before: svc.SquadEdit | None = None
-        self.after: svc.SquadEdit | None = None
-
-    def _remember_after(self) -> None:
-        now = svc.squad_fields(self.ws, self.squad_id, tuple(self.before.before))
-        self.after = svc.SquadEdit(now.before, now.autonomy if self.before.autonomy is not None else None)
-
-    def reapply(self) -> None:
-        svc.restore_squad_edit(self.ws, self.squad_id, self.after)
-
-    def revert(self) -> None:
-        svc.restore_squad_edit(self.ws, self.squad_id, self.before)
+    return Step(doc, text, feature=FEATURE, do=do, undo=swap, redo=swap)
 
 
-class EditCharter(_SquadFieldsCommand):
+def edit_charter(doc: WorkspaceDocument, squad_id: int, changes: dict[str, Any],
+                 autonomy: list[svc.AutonomyItem] | None = None, text: str = "Edit charter") -> Step:
     """Charter fields and, when given, the whole autonomy list, as one step."""
-
-    def __init__(self, doc: WorkspaceDocument, squad_id: int, changes: dict[str, Any],
-                 autonomy: list[svc.AutonomyItem] | None = None, text: str = "Edit charter"):
-        super().__init__(doc, squad_id, text)
-        self.changes = changes
-        self.autonomy = autonomy
-
-    def apply(self) -> None:
-        self.before = svc.update_charter(self.ws, self.squad_id, self.changes, self.autonomy)
-        self._remember_after()
+    return _squad_edit(doc, squad_id, text, lambda ws: svc.update_charter(ws, squad_id, changes, autonomy))
 
 
-class RecordVerdict(_SquadFieldsCommand):
-    def __init__(self, doc: WorkspaceDocument, squad_id: int, verdict: str | None, rationale: str, on: date):
-        super().__init__(doc, squad_id, f"Record verdict {verdict}" if verdict else "Clear verdict")
-        self.verdict, self.rationale, self.on = verdict, rationale, on
-
-    def apply(self) -> None:
-        self.before = svc.record_verdict(self.ws, self.squad_id, self.verdict, self.rationale, self.on)
-        self._remember_after()
+def record_verdict(doc: WorkspaceDocument, squad_id: int, verdict: str | None, rationale: str, on: date,
+                   record_early: bool = False, early_reason: str = "") -> Step:
+    return _squad_edit(doc, squad_id, f"Record verdict {verdict}" if verdict else "Clear verdict",
+                       lambda ws: svc.record_verdict(ws, squad_id, verdict, rationale, on,
+                                                     record_early=record_early, early_reason=early_reason))
 
 
-class SetAutonomyGranted(ServiceCommand):
-    feature = FEATURE
+def set_autonomy_granted(doc: WorkspaceDocument, autonomy_id: int, granted: bool) -> Step:
+    """``set_autonomy_granted`` returns the value it replaced: undo and redo swap it back."""
+    def swap(ws, value: bool) -> bool:
+        return svc.set_autonomy_granted(ws, autonomy_id, value)
 
-    def __init__(self, doc: WorkspaceDocument, autonomy_id: int, granted: bool):
-        super().__init__(doc, "Grant decision" if granted else "Withdraw decision")
-        self.autonomy_id = autonomy_id
-        self.granted = granted
-        self.old: bool | None = None
-
-    def apply(self) -> None:
-        self.old = svc.set_autonomy_granted(self.ws, self.autonomy_id, self.granted)
-
-    def revert(self) -> None:
-        svc.set_autonomy_granted(self.ws, self.autonomy_id, self.old)
+    return Step(doc, "Grant decision" if granted else "Withdraw decision", feature=FEATURE,
+                do=lambda ws: swap(ws, granted), undo=swap, redo=swap)
 
 
 # Members, check-ins and changes: the generic row commands over the service's row stores.

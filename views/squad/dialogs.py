@@ -12,9 +12,9 @@ from typing import Any, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -38,18 +38,10 @@ from models.squad.service import (
 )
 from models.squad.entities import ROW_ENTITIES, VERDICTS
 from views.common import rows
+from views.common.row_dialog import CheckedDialog, error_label, ok_cancel
 from views.plan.dialogs import date_edit, from_qdate
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setStyleSheet("color:#c62828;")
-    label.setVisible(False)
-    return label
 
 
 def _text_box(text: str = "", height: int = 70) -> QPlainTextEdit:
@@ -87,7 +79,7 @@ def _parse_number(text: str, label: str) -> float | None:
         raise PlanError(f"{label}: {text!r} is not a number") from None
 
 
-class CharterDialog(QDialog):
+class CharterDialog(CheckedDialog):
     """Name, problem, the one metric, the reporting line and the autonomy list."""
 
     def __init__(self, squad: SquadInfo, autonomy: Sequence[AutonomyInfo], default_baseline_date: date,
@@ -159,14 +151,11 @@ class CharterDialog(QDialog):
         form.addRow("&Autonomy", self.autonomy)
         form.addRow("", auto_buttons)
 
-        self.error = _error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.error = error_label()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self))
 
     def _add_item(self, decision: str, granted: bool, item_id: int | None) -> QListWidgetItem:
         item = QListWidgetItem(decision)
@@ -234,13 +223,6 @@ class CharterDialog(QDialog):
             return str(exc).capitalize()
         return None
 
-    def accept(self) -> None:
-        problem = self.problem_text()
-        self.error.setText(problem or "")
-        self.error.setVisible(bool(problem))
-        if problem is None:
-            super().accept()
-
 
 # --------------------------------------------------------------------------- one row
 
@@ -261,9 +243,11 @@ class RowDialog(rows.RowDialog):
 class VerdictDialog(QDialog):
     """The leader's decision at the day-90 review, with the rationale."""
 
-    def __init__(self, suggested: str | None, reason: str, current: SquadInfo, today: date, parent=None):
+    def __init__(self, suggested: str | None, reason: str, current: SquadInfo, today: date, parent=None,
+                 review: date | None = None):
         super().__init__(parent)
         self.setWindowTitle("Record the day-90 verdict")
+        self.review = review
         self.setMinimumWidth(520)
         hint = QLabel(f"Suggested from the data: {suggested or 'none yet'}. {reason}")
         hint.setTextFormat(Qt.TextFormat.PlainText)
@@ -273,29 +257,54 @@ class VerdictDialog(QDialog):
         for v in VERDICTS:
             self.verdict.addItem(VERDICT_TEXT[v], v)
         chosen = current.verdict or suggested
-        if chosen in VERDICTS:
-            self.verdict.setCurrentIndex(self.verdict.findData(chosen))
+        # the data's suggestion is preselected; "too early" preselects nothing
+        self.verdict.setCurrentIndex(self.verdict.findData(chosen) if chosen in VERDICTS else -1)
         self.rationale = _text_box(current.verdict_rationale, 110)
         self.rationale.setPlaceholderText("Why: what the numbers, the team and the sponsor said")
         self.on = date_edit(current.verdict_date or today)
-        form = QFormLayout()
+        # before the review a verdict is an exception: say so, and say why
+        self.early = QCheckBox("Record &early, before the day-90 review")
+        self.early_reason = QLineEdit()
+        self.early_reason.setPlaceholderText("Why now: the sponsor leaves, the budget is cut…")
+        form = self._form = QFormLayout()
         form.addRow("&Verdict", self.verdict)
         form.addRow("&Rationale", self.rationale)
         form.addRow("&Decided on", self.on)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self._ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        form.addRow("", self.early)
+        form.addRow("Reason for &recording early", self.early_reason)
+        buttons = ok_cancel(self)
+        self._ok = buttons.button(buttons.StandardButton.Ok)
         self.rationale.textChanged.connect(self._update_ok)
+        self.early.toggled.connect(self._update_ok)
+        self.verdict.currentIndexChanged.connect(self._update_ok)
+        self.early_reason.textChanged.connect(self._update_ok)
+        self.on.dateChanged.connect(self._update_ok)
         self._update_ok()
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addLayout(form)
         layout.addWidget(buttons)
 
+    def is_early(self) -> bool:
+        return self.review is not None and from_qdate(self.on.date()) < self.review
+
     def _update_ok(self) -> None:
-        self._ok.setEnabled(bool(self.rationale.toPlainText().strip()))
+        early = self.is_early()
+        self.early.setVisible(early)
+        self.early_reason.setVisible(early)
+        self.early_reason.setEnabled(self.early.isChecked())
+        self._form.labelForField(self.early_reason).setVisible(early)
+        ready = self.verdict.currentData() is not None and bool(self.rationale.toPlainText().strip())
+        if early:
+            ready = ready and self.early.isChecked() and bool(self.early_reason.text().strip())
+        self._ok.setEnabled(ready)
 
     def result_values(self) -> tuple[str, str, date]:
         return (self.verdict.currentData(), self.rationale.toPlainText().strip(), from_qdate(self.on.date()))
+
+    def early_values(self) -> tuple[bool, str]:
+        """(record early, the reason) when the verdict comes before the review."""
+        if not self.is_early():
+            return False, ""
+        return self.early.isChecked(), self.early_reason.text().strip()
 

@@ -4,22 +4,25 @@ check-ins, changes shipped and the day-90 review. Every edit is an undo command.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTableView,
     QTabWidget,
@@ -27,42 +30,90 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.squad import service as svc
 from models.plan.service import list_phases
+from models.squad import service as svc
+from models.squad.entities import ROW_ENTITIES
+from models.squad.behaviour import SquadBehaviour, squad_behaviour
+from models.squad.metrics import MIN_FORECAST_POINTS, TOO_EARLY
 from models.squad.service import SquadState, format_value, verdict_reason
-from views.common.checklist import ChecklistWidget
-from views.common.refresh import ScopedRefresh
 from views.common.document import WorkspaceDocument
-from views.common.widgets import FigureCard, plain_label
-from views.squad.chart import SquadChartCanvas
-from views.common.rows import RowDelegate, RowFilterProxy, RowTableModel
+from views.common.checklist import ChecklistWidget
+from views.common.page_header import card_grid, page_header, page_title
+from views.common.refresh import ScopedRefresh
+from views.common.row_commands import cell_editor
+from views.common.rows import RowFilterProxy, RowTableModel, row_table, selected_row, table_page
+from views.common.style import tone
+from views.common.widgets import FigureCard, elided_label, plain_label
+from views.squad.chart import BehaviourChartCanvas, SquadChartCanvas
 from views.squad.commands import (
-    CreateSquad,
-    EditCharter,
-    RecordVerdict,
-    SetAutonomyGranted,
     add_squad_row,
+    create_squad,
     delete_squad_row,
+    edit_charter,
     edit_squad_row,
+    record_verdict,
+    set_autonomy_granted,
 )
 from views.squad.dialogs import CharterDialog, RowDialog, VerdictDialog
 from views.squad.tables import AutonomyTableModel, ChangeTableModel, CheckInTableModel, MemberTableModel
 
-GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#37474f"
-VERDICT_COLOURS = {"expand": GOOD, "iterate": "#b26a00", "stop": BAD}
+#: colour roles (views.common.palette), light and dark
+GOOD, BAD, NEUTRAL = "ok", "danger", "text"
+VERDICT_COLOURS = {"expand": GOOD, "iterate": "warning", "stop": BAD, TOO_EARLY: "muted"}
+#: sizes only: every colour comes from a role and follows the scheme
 PAGE_STYLE = """
 QLabel#squadName { font-size: 15px; font-weight: bold; }
-QLabel#squadWarnings { color: #8d4f00; }
 QLabel#verdictBadge { font-size: 18px; font-weight: bold; }
 """
+#: the checklist's height, and the warnings' under it (they scroll inside)
+CHECKLIST_HEIGHT = 124
+WARNING_LINES = 5
+#: how long a message stays in the window's status bar
+MESSAGE_MS = 6000
+#: the unit of a change of a metric measured in per cent: percentage points
+PERCENT_UNITS = ("%", "percent", "per cent")
 
 
+def decimals_of(scale: float | None) -> int:
+    """The decimals a metric of this size is read with (``format_value``: 2.30, 38.50, 1,204)."""
+    text = format_value(abs(scale) if scale else 1.0)
+    return len(text.split(".")[1]) if "." in text else 0
 
 
+def change_text(x: float | None, unit: str, scale: float | None) -> str:
+    """A change of the metric (per week): signed, to the metric's own precision (a metric read as
+    2.30 % changes by +0.03), in percentage points ("pp") when the metric is a percentage; a
+    change too small for that precision keeps two significant digits (+0.0041), never 0.00."""
+    if x is None:
+        return "–"
+    digits = decimals_of(scale)
+    text = f"{x:+,.{digits}f}"
+    if x != 0 and float(text.replace(",", "")) == 0:
+        text = f"{x:+.{min(12, 1 - math.floor(math.log10(abs(x))))}f}"  # two significant digits
+    unit = unit.strip()
+    unit = "pp" if unit.casefold() in PERCENT_UNITS else unit
+    return f"{text} {unit}".strip()
 
+
+def forecast_moved(before: SquadState | None, after: SquadState) -> str:
+    """What the status bar says when an edit moved the same squad's forecast ("" when it did not)."""
+    if before is None or before.squad.id != after.squad.id or after.figures is None:
+        return ""
+    old = before.figures.forecast if before.figures else None
+    new, sq = after.figures.forecast, after.squad
+    if new is None or old == new:
+        return ""
+    unit = f" {sq.metric_unit}" if sq.metric_unit else ""
+    was = f" (was {format_value(old)}{unit})" if old is not None else ""
+    track = "" if after.figures.on_track is None else ("; on track" if after.figures.on_track else "; behind")
+    return f"Forecast on {sq.target_date:%d %b}: {format_value(new)}{unit}{was}{track}."
 
 
 class SquadPage(QWidget):
+    #: a sentence for the window's status bar after an edit ("Add member: saved…", "Forecast on
+    #: 18 Jan: 2.27 % → 2.29 %"), and how long to show it (ms)
+    statusMessage = Signal(str, int)
+
     def __init__(self, doc: WorkspaceDocument, today: Callable[[], date] = date.today, tasks=None, parent=None):
         super().__init__(parent)
         self.doc = doc
@@ -73,45 +124,48 @@ class SquadPage(QWidget):
         self.setStyleSheet(PAGE_STYLE)
 
         # --- header: title, squad, meta, headline cards, warnings | checklist
-        title = plain_label("2 · Pilot one squad", wrap=False, name="pageTitle")
         self.picker = QComboBox()
         self.picker.setMinimumWidth(260)
         self.picker.activated.connect(self._on_pick)
         self.picker.setVisible(False)
         title_row = QHBoxLayout()
-        title_row.addWidget(title)
+        title_row.addWidget(page_title("2 · Pilot one squad"))
         title_row.addStretch(1)
         title_row.addWidget(self.picker)
-        self.squad_name = plain_label(name="squadName")
-        self.meta = plain_label(name="muted")
+        # Every region of the header keeps its height whatever it holds, so the tabs under it
+        # never move: names on one line (cut with "…", whole in the tooltip), the cards or the
+        # hint in their place, the warnings scrolling in theirs under the checklist.
+        self.squad_name = elided_label(name="squadName")
+        self.meta = elided_label(name="muted")
         self.cards = {key: FigureCard(caption) for key, caption in (
             ("latest", "Latest"), ("target", "Target"), ("progress", "Progress"), ("forecast", "Forecast"),
             ("on_track", "On track?"), ("rate", "Needed per week"), ("velocity", "Changes per week"),
             ("kept", "Kept"))}
-        cards = QGridLayout()
-        cards.setSpacing(6)
-        for i, card in enumerate(self.cards.values()):
-            cards.addWidget(card, i // 4, i % 4)
-        self.warnings = plain_label(name="squadWarnings")
+        self.cards_box = card_grid(tuple(self.cards.values()), 4)
         self.cards_hint = plain_label("Give the metric a baseline and a target (Charter ▸ Edit charter…) to see "
-                                 "progress, the forecast and the suggested verdict.", name="muted")
-        self.checklist = ChecklistWidget("Step 2 checklist")
-        self.checklist.setFixedWidth(330)
-
-        head_left = QVBoxLayout()
-        head_left.addLayout(title_row)
-        head_left.addWidget(self.squad_name)
-        head_left.addWidget(self.meta)
-        self.cards_box = QWidget()
-        self.cards_box.setLayout(cards)
-        cards.setContentsMargins(0, 4, 0, 0)
-        head_left.addWidget(self.cards_box)
-        head_left.addWidget(self.cards_hint)
-        head_left.addWidget(self.warnings)
-        head_left.addStretch(1)
-        header = QHBoxLayout()
-        header.addLayout(head_left, 1)
-        header.addWidget(self.checklist, 0, Qt.AlignmentFlag.AlignTop)
+                                      "progress, the forecast and the suggested verdict.", name="muted")
+        self.cards_hint.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.cards_stack = QStackedWidget()
+        self.cards_stack.addWidget(self.cards_box)
+        self.cards_stack.addWidget(self.cards_hint)
+        self.warnings = plain_label(name="squadWarnings")
+        self.warnings.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        tone(self.warnings, "warning")
+        self.warnings_area = QScrollArea()
+        self.warnings_area.setWidget(self.warnings)
+        self.warnings_area.setWidgetResizable(True)
+        self.warnings_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.warnings_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.warnings_area.viewport().setAutoFillBackground(False)
+        self.warnings.setAutoFillBackground(False)
+        self.checklist = ChecklistWidget("Step 2 checklist", height=CHECKLIST_HEIGHT)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(4)
+        side_layout.addWidget(self.checklist)
+        side_layout.addWidget(self.warnings_area)
+        header = page_header((title_row, self.squad_name, self.meta, self.cards_stack), side, 330)
 
         # --- empty state
         self.empty_text = plain_label()
@@ -128,8 +182,9 @@ class SquadPage(QWidget):
 
         # --- tabs
         self.tabs = QTabWidget()
-        self.chart = SquadChartCanvas()
-        self.tabs.addTab(self.chart, "Progress")
+        # no raised pane: the tabs' pages are on the window's ground, which every text role reads on
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self._build_progress_tab(), "Progress")
         self.tabs.addTab(self._build_charter_tab(), "Charter")
         self.member_model = MemberTableModel(edit=self._row_editor("member"), parent=self)
         self.checkin_model = CheckInTableModel(edit=self._row_editor("checkin"), parent=self)
@@ -160,6 +215,44 @@ class SquadPage(QWidget):
         self.refresher = ScopedRefresh(self, doc, ("squad",), self.refresh)
 
     # ----------------------------------------------------------------- building
+    def _build_progress_tab(self) -> QWidget:
+        """The progress chart, or (one click away) the metric's process-behaviour chart
+        with its signals in words."""
+        self.chart = SquadChartCanvas()
+        self.behaviour_chart = BehaviourChartCanvas()
+        self.behaviour: SquadBehaviour | None = None
+        self.progress_button = QPushButton("Progress and forecast")
+        self.behaviour_button = QPushButton("Process behaviour")
+        self.behaviour_button.setToolTip("XmR chart of the check-ins: centre line, natural process limits "
+                                         "(mean ± 2.66 × mean moving range) and the signals that show real change")
+        self.chart_buttons = QButtonGroup(self)
+        for i, b in enumerate((self.progress_button, self.behaviour_button)):
+            b.setCheckable(True)
+            self.chart_buttons.addButton(b, i)
+        self.progress_button.setChecked(True)
+        self.chart_stack = QStackedWidget()
+        self.chart_stack.addWidget(self.chart)
+        self.chart_stack.addWidget(self.behaviour_chart)
+        self.chart_buttons.idClicked.connect(self.chart_stack.setCurrentIndex)
+        self.signals_label = plain_label()
+        self.chart_buttons.idClicked.connect(lambda i: self.signals_label.setVisible(i == 1))
+        self.signals_label.setVisible(False)
+        bar = QHBoxLayout()
+        bar.addWidget(self.progress_button)
+        bar.addWidget(self.behaviour_button)
+        bar.addStretch(1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.chart_stack, 1)
+        layout.addWidget(self.signals_label)
+        return page
+
+    def show_behaviour(self, on: bool = True) -> None:
+        """Show the process-behaviour chart (or the progress chart) in the Progress tab."""
+        (self.behaviour_button if on else self.progress_button).click()
+
     def _build_charter_tab(self) -> QWidget:
         page = QWidget()
         self.charter_labels = {key: plain_label() for key in ("problem", "metric", "baseline", "target", "reporting")}
@@ -194,31 +287,9 @@ class SquadPage(QWidget):
         return page
 
     def _build_rows_tab(self, kind: str, noun: str, extra: QWidget | None) -> QWidget:
-        model = self.models[kind]
         proxy = RowFilterProxy(self)
-        proxy.setSourceModel(model)
-        table = QTableView()
-        table.setObjectName(f"squad_{kind}_table")
-        table.setModel(proxy)
-        table.setItemDelegate(RowDelegate(table))
-        table.setSortingEnabled(True)
+        table = row_table(self.models[kind], proxy, f"squad_{kind}_table", on_delete=lambda k=kind: self.delete_row(k))
         table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                              | QAbstractItemView.EditTrigger.EditKeyPressed
-                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().setVisible(False)
-        table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        hh = table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(True)
-        for i, col in enumerate(model.columns):
-            table.setColumnWidth(i, col.width)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), table, lambda k=kind: self.delete_row(k),
-                  context=Qt.ShortcutContext.WidgetShortcut)
         self.tables[kind], self.proxies[kind] = table, proxy
 
         add = QPushButton(f"Add {noun}…")
@@ -228,16 +299,8 @@ class SquadPage(QWidget):
         delete = QPushButton("Delete")
         delete.clicked.connect(lambda _c=False, k=kind: self.delete_row(k))
         self.add_buttons[kind], self.edit_buttons[kind], self.delete_buttons[kind] = add, edit, delete
-        tools = QHBoxLayout()
-        tools.addWidget(extra if extra is not None else QLabel("Double-click a cell to edit it in place."), 1)
-        tools.addWidget(add)
-        tools.addWidget(edit)
-        tools.addWidget(delete)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addLayout(tools)
-        layout.addWidget(table, 1)
-        return page
+        hint = extra if extra is not None else QLabel("Double-click a cell to edit it in place.")
+        return table_page(table, (hint, add, edit, delete))
 
     def _build_review_tab(self) -> QWidget:
         page = QWidget()
@@ -266,8 +329,10 @@ class SquadPage(QWidget):
         buttons.addWidget(self.clear_verdict_button)
         buttons.addStretch(1)
         grid.addLayout(buttons, 4, 1)
-        rule = plain_label("How the suggestion is made: expand if the target is met or the forecast reaches it; "
-                      "iterate if progress is at least 50 %; otherwise stop.\n"
+        rule = plain_label("How the suggestion is made: nothing is suggested (too early) until the squad has run "
+                      "a third of its time and has 3 check-ins, and there is no forecast line from fewer than 3 "
+                      "points. Then: expand if the target is met or the forecast reaches it; iterate if progress "
+                      "is at least 50 %; otherwise stop.\n"
                       + "\n".join(f"· {text}" for text in svc.VERDICT_TEXT.values()), name="muted")
         layout = QVBoxLayout(page)
         layout.addLayout(grid)
@@ -281,16 +346,30 @@ class SquadPage(QWidget):
         self.refresher.schedule()
 
     def showEvent(self, event) -> None:
+        self._fit_regions()
         super().showEvent(event)
-        self._fit_checklist()
         self._draw_chart_if_seen()
+
+    def _fit_regions(self) -> None:
+        """Fix the height of the cards' place (two rows of cards, captions of two lines) and of
+        the warnings' (``WARNING_LINES`` lines), from the fonts the style gives them."""
+        self.ensurePolished()
+        card = self.cards["latest"]
+        card.ensurePolished()
+        margins = card.layout().contentsMargins()
+        card_height = (margins.top() + margins.bottom() + 2 * card.frameWidth() + card.layout().spacing()
+                       + card.value.sizeHint().height() + 2 * card.caption.fontMetrics().lineSpacing())
+        grid = self.cards_box.layout()
+        self.cards_stack.setFixedHeight(2 * card_height + grid.verticalSpacing() + grid.contentsMargins().top())
+        self.warnings_area.setFixedHeight(WARNING_LINES * self.warnings.fontMetrics().lineSpacing() + 4)
 
     def _draw_chart_if_seen(self) -> None:
         """Draw only when the chart can be seen: a redraw costs a fifth of a second."""
         if (self._chart_dirty and self.state is not None and self.isVisible()
-                and self.tabs.currentWidget() is self.chart):
+                and self.tabs.currentIndex() == self._tab_index["progress"]):
             self._chart_dirty = False
             self.chart.set_state(self.state)
+            self._show_behaviour(self.state)
 
     def refresh(self) -> None:
         plan = self.doc.plan()
@@ -304,9 +383,8 @@ class SquadPage(QWidget):
             self.state = None
             self._squad_id = None
             self.squad_name.setText("")
-            self.cards_box.setVisible(False)
-            self.cards_hint.setVisible(False)
-            self.warnings.setVisible(False)
+            self.cards_stack.setVisible(False)
+            self.warnings_area.setVisible(False)
             self._set_checklist(svc.squad_checklist(None))
             self.checklist.setVisible(plan is not None)
             if plan is None:
@@ -328,9 +406,15 @@ class SquadPage(QWidget):
             self._squad_id = ids[0]
         self.picker.setCurrentIndex(ids.index(self._squad_id))
         as_of = self._today()
+        before = self.state
         self.state = st = svc.squad_state(self.doc.ws, self._squad_id, as_of)
+        moved = forecast_moved(before, st)
+        if moved:
+            self.statusMessage.emit(moved, MESSAGE_MS)
         self.body.setCurrentIndex(1)
         self.checklist.setVisible(True)
+        self.cards_stack.setVisible(True)
+        self.warnings_area.setVisible(True)
         self.squad_name.setText(st.squad.name)
         self.meta.setText(self._phase_text(plan) + f"   ·   Reports to: {st.squad.reporting_line or '(not set)'}")
         self._set_checklist(svc.squad_checklist(st))
@@ -354,11 +438,6 @@ class SquadPage(QWidget):
 
     def _set_checklist(self, items) -> None:
         self.checklist.set_items(items)
-        self._fit_checklist()
-
-    def _fit_checklist(self) -> None:
-        # wrapped labels: a box layout does not ask for the height they need at this width
-        self.checklist.setMinimumHeight(max(0, self.checklist.layout().totalHeightForWidth(self.checklist.width())))
 
     def _phase_text(self, plan) -> str:
         phase = next((p for p in list_phases(self.doc.ws, plan.id) if p.step == "squad"), None)
@@ -368,19 +447,22 @@ class SquadPage(QWidget):
         span = f"Step 2: {phase.start:%d %b} → {phase.end:%d %b %Y}   ·   " if phase else ""
         return f"{span}Day-90 review: {review:%d %b %Y} ({when})"
 
-    def _with_unit(self, x: float | None, signed: bool = False) -> str:
+    def _with_unit(self, x: float | None) -> str:
         if x is None:
             return "–"
         unit = self.state.squad.metric_unit if self.state else ""
         text = format_value(x)
-        if signed and x > 0:
-            text = "+" + text
         return f"{text} {unit}".strip() if unit else text
+
+    def _change(self, x: float | None) -> str:
+        """A change of the metric, to the metric's precision, in pp for a percentage (``change_text``)."""
+        sq = self.state.squad
+        scale = max((abs(v) for v in (sq.baseline, sq.target) if v is not None), default=None)
+        return change_text(x, sq.metric_unit or "", scale)
 
     def _fill_cards(self, st: SquadState) -> None:
         f, sq, c = st.figures, st.squad, self.cards
-        self.cards_box.setVisible(f is not None)
-        self.cards_hint.setVisible(f is None)
+        self.cards_stack.setCurrentWidget(self.cards_box if f is not None else self.cards_hint)
         if f is None:
             return
         arrow = "↑" if sq.direction == "up" else "↓"
@@ -391,10 +473,13 @@ class SquadPage(QWidget):
         c["progress"].set("–" if prog is None else f"{prog * 100:.0f} %", "Progress",
                           GOOD if f.target_met else NEUTRAL,
                           "(latest − baseline) ÷ (target − baseline), not clamped")
+        no_line = (f"No straight line from fewer than {MIN_FORECAST_POINTS} points: a forecast needs the "
+                   f"baseline and {MIN_FORECAST_POINTS - 1} check-ins.")
         c["forecast"].set(self._with_unit(f.forecast), f"Forecast on {sq.target_date:%d %b}",
-                          tip="Least-squares line through the baseline and every check-in, at the target date")
+                          tip=no_line if f.forecast is None else
+                          "Least-squares line through the baseline and every check-in, at the target date")
         if f.on_track is None:
-            c["on_track"].set("–", "On track?", tip="A forecast needs at least one check-in.")
+            c["on_track"].set("–", "On track?", tip=no_line)
         else:
             c["on_track"].set("On track" if f.on_track else "Behind", "On track?", GOOD if f.on_track else BAD,
                               "Whether the forecast reaches the target in the metric's direction")
@@ -403,10 +488,12 @@ class SquadPage(QWidget):
         else:
             current = None if f.slope is None else f.slope * 7
             tip = "(target − latest) ÷ weeks left"
+            if (sq.metric_unit or "").strip().casefold() in PERCENT_UNITS:
+                tip += ", in percentage points (pp)"
             if current is not None:
-                tip += f"; the trend so far is {self._with_unit(current, signed=True)} per week"
-            c["rate"].set(self._with_unit(f.required_weekly_rate, signed=True), "Needed per week", tip=tip)
-        c["velocity"].set(f"{f.velocity_per_week:.1f}", "Changes shipped per week",
+                tip += f"; the trend so far is {self._change(current)} per week"
+            c["rate"].set(self._change(f.required_weekly_rate), "Needed per week", tip=tip)
+        c["velocity"].set(f"{f.velocity_per_week:.1f}", "Changes a week",
                           tip=f"{f.changes_shipped} changes since the baseline date")
         decided = sum(ch.outcome != "pending" and ch.date <= st.as_of for ch in st.changes)
         c["kept"].set("–" if f.share_kept is None else f"{f.share_kept * 100:.0f} %",
@@ -421,8 +508,10 @@ class SquadPage(QWidget):
         not_granted = [a.decision for a in st.autonomy if not a.granted]
         if not_granted:
             lines.append("⚠ Still needs permission for: " + "; ".join(not_granted) + ".")
-        self.warnings.setText("\n".join(lines))
-        self.warnings.setVisible(bool(lines))
+        # the place stays when all is well, so the tabs do not move when the last warning goes
+        self.warnings.setText("\n".join(lines) if lines else "No role or autonomy warnings: the four core roles "
+                              "are covered and every decision is granted.")
+        tone(self.warnings, "warning" if lines else "muted")
 
     def _fill_charter(self, st: SquadState) -> None:
         sq, lab = st.squad, self.charter_labels
@@ -448,12 +537,38 @@ class SquadPage(QWidget):
             f"{len(shipped)} shipped{velocity} · {counts['kept']} kept, {counts['rolled back']} rolled back, "
             f"{counts['pending']} pending")
 
+    def _show_behaviour(self, st: SquadState) -> None:
+        """The process-behaviour chart of the check-ins up to the as-of date, and its signals in words."""
+        sq = st.squad
+        self.behaviour = b = squad_behaviour(sq.direction, st.checkins, st.as_of)
+        unit = f" ({sq.metric_unit})" if sq.metric_unit else ""
+        self.behaviour_chart.set_behaviour(b, f"{sq.metric_name or 'Metric'}{unit}")
+        if b.chart is None:
+            self.signals_label.setText("")  # the chart says what it still needs
+        elif not b.chart.signals:
+            self.signals_label.setText(
+                f"No signal: the {len(b.chart.values)} check-ins vary within the natural process limits "
+                f"({format_value(b.chart.lower)} to {format_value(b.chart.upper)}), so their ups and downs are "
+                "routine, not yet evidence of change.")
+        else:
+            self.signals_label.setText("\n".join(f"{'▲' if s.improvement else '⚠'} {s.text} ({self._dates_of(s)})."
+                                                 for s in b.chart.signals))
+
+    def _dates_of(self, signal) -> str:
+        """The dates of a signal's first and last check-in."""
+        first, last = (self.behaviour.dates[i] for i in (signal.points[0], signal.points[-1]))
+        return f"{first:%d %b}" if first == last else f"{first:%d %b} – {last:%d %b}"
+
     def _fill_review(self, st: SquadState, writable: bool) -> None:
         f, sq = st.figures, st.squad
         suggested = f.verdict_suggested if f else None
         self.suggested_badge.setText(suggested.upper() if suggested else "No suggestion yet")
-        self.suggested_badge.setStyleSheet(f"color:{VERDICT_COLOURS.get(suggested, NEUTRAL)};")
-        self.suggested_reason.setText(verdict_reason(st))
+        tone(self.suggested_badge, VERDICT_COLOURS.get(suggested, NEUTRAL))
+        if suggested == TOO_EARLY:
+            self.suggested_reason.setText("No verdict is suggested yet, it is too early: "
+                                          + "; ".join(f.verdict_missing) + ".")
+        else:
+            self.suggested_reason.setText(verdict_reason(st))
         days = (st.review_date - st.as_of).days
         self.review_when.setText(
             f"The review is on day 90, {st.review_date:%d %b %Y} ({days} days from now): until then this is "
@@ -461,17 +576,24 @@ class SquadPage(QWidget):
             f"Day 90 was {st.review_date:%d %b %Y}: time to decide.")
         if sq.verdict:
             self.recorded_badge.setText(f"{sq.verdict.upper()} (recorded {sq.verdict_date:%d %b %Y})")
-            self.recorded_badge.setStyleSheet(f"color:{VERDICT_COLOURS[sq.verdict]};")
+            tone(self.recorded_badge, VERDICT_COLOURS[sq.verdict])
             self.recorded_rationale.setText(sq.verdict_rationale)
         else:
             self.recorded_badge.setText("Not recorded yet")
-            self.recorded_badge.setStyleSheet(f"color:{NEUTRAL};")
+            tone(self.recorded_badge, "muted")
             self.recorded_rationale.setText("")
         self.record_button.setEnabled(writable)
         self.clear_verdict_button.setVisible(bool(sq.verdict))
         self.clear_verdict_button.setEnabled(writable)
 
     # ----------------------------------------------------------------- editing
+    def _execute(self, command) -> bool:
+        """Run *command* as one undo step and say so in the status bar."""
+        ok = self.doc.execute(command)
+        if ok:
+            self.statusMessage.emit(f"{command.text()}: saved. Edit ▸ Undo takes it back.", MESSAGE_MS)
+        return ok
+
     def _on_pick(self, index: int) -> None:
         self._squad_id = self.picker.itemData(index)
         self.refresh()
@@ -479,24 +601,17 @@ class SquadPage(QWidget):
     def set_up_squad(self) -> None:
         plan = self.doc.plan()
         if plan is not None:
-            self.doc.execute(CreateSquad(self.doc, plan.id))
+            self._execute(create_squad(self.doc, plan.id))
 
     def _row_editor(self, kind: str):
-        def edit(row_id: int, key: str, value) -> bool:
-            title = next(c.title for c in self.models[kind].columns if c.key == key)
-            return self.doc.execute(edit_squad_row(self.doc, kind, row_id, {key: value}, f"Edit {title.lower()}"))
-
-        return edit
+        return cell_editor(self.doc, ROW_ENTITIES[kind],
+                           lambda doc, row_id, changes, text: edit_squad_row(doc, kind, row_id, changes, text))
 
     def _grant(self, autonomy_id: int, _key: str, granted: bool) -> bool:
-        return self.doc.execute(SetAutonomyGranted(self.doc, autonomy_id, granted))
+        return self._execute(set_autonomy_granted(self.doc, autonomy_id, granted))
 
     def selected(self, kind: str):
-        table = self.tables[kind]
-        index = table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.models[kind].row(self.proxies[kind].mapToSource(index).row())
+        return selected_row(self.tables[kind])
 
     def _defaults(self, kind: str) -> dict:
         st = self.state
@@ -515,7 +630,7 @@ class SquadPage(QWidget):
             return
         dialog = RowDialog(kind, self._defaults(kind), parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.doc.execute(add_squad_row(self.doc, kind, self.state.squad.id, dialog.values()))
+            self._execute(add_squad_row(self.doc, kind, self.state.squad.id, dialog.values()))
 
     def edit_row(self, kind: str) -> None:
         item = self.selected(kind)
@@ -525,13 +640,13 @@ class SquadPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             changes = dialog.changed_values()
             if changes:
-                self.doc.execute(edit_squad_row(self.doc, kind, item.id, changes))
+                self._execute(edit_squad_row(self.doc, kind, item.id, changes))
 
     def delete_row(self, kind: str) -> None:
         item = self.selected(kind)
         if item is None or self.doc.read_only:
             return
-        self.doc.execute(delete_squad_row(self.doc, kind, item.id))
+        self._execute(delete_squad_row(self.doc, kind, item.id))
 
     def edit_charter(self) -> None:
         st = self.state
@@ -543,20 +658,21 @@ class SquadPage(QWidget):
             changes = dialog.changes()
             autonomy = dialog.autonomy_items() if dialog.autonomy_changed() else None
             if changes or autonomy is not None:
-                self.doc.execute(EditCharter(self.doc, st.squad.id, changes, autonomy))
+                self._execute(edit_charter(self.doc, st.squad.id, changes, autonomy))
 
     def record_verdict(self) -> None:
         st = self.state
         if st is None or self.doc.read_only:
             return
         suggested = st.figures.verdict_suggested if st.figures else None
-        dialog = VerdictDialog(suggested, verdict_reason(st), st.squad, self._today(), self)
+        dialog = VerdictDialog(suggested, verdict_reason(st), st.squad, self._today(), self, review=st.review_date)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             verdict, rationale, on = dialog.result_values()
-            self.doc.execute(RecordVerdict(self.doc, st.squad.id, verdict, rationale, on))
+            early, why = dialog.early_values()
+            self._execute(record_verdict(self.doc, st.squad.id, verdict, rationale, on, early, why))
 
     def clear_verdict(self) -> None:
         st = self.state
         if st is None or self.doc.read_only or not st.squad.verdict:
             return
-        self.doc.execute(RecordVerdict(self.doc, st.squad.id, None, "", self._today()))
+        self._execute(record_verdict(self.doc, st.squad.id, None, "", self._today()))

@@ -13,8 +13,9 @@ from models.squad.metrics import ROLE_ALLOCATION_THRESHOLD
 from models.squad.service import SquadInfo, checkin_target_path, format_value
 from views.common.rows import EditCallback, RowTableModel, column, columns, computed, out_of
 
-OUTCOME_COLOURS = {"kept": "#2e7d32", "rolled back": "#c62828", "pending": "#616161"}
-GOOD, WARNING_COLOUR, FUTURE = "#2e7d32", "#b26a00", "#9e9e9e"
+#: colour roles (views.common.palette): they follow the light or dark scheme
+OUTCOME_COLOURS = {"kept": "ok", "rolled back": "danger", "pending": "muted"}
+GOOD, WARNING_COLOUR, FUTURE = "ok", "warning", "muted"
 
 
 def covers(member) -> str:
