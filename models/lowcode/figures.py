@@ -56,7 +56,9 @@ Weeks tracked
 Checklist
     ``checklist(fig)`` returns ``(label, done)`` pairs: at least one low-code
     tool adopted; people trained (> 0); requests tracked for 4 weeks
-    (``weeks_tracked >= 4``); last-4-weeks share at or above the target.
+    (``weeks_tracked >= 4``); last-4-weeks share at or above the target, on
+    evidence: at least ``MIN_EVIDENCE`` (10) requests delivered in those 4 weeks
+    (``delivered_last_4_weeks``), so one lucky request does not tick it.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ __all__ = [
     "TOOL_STATUSES",
     "UNSPECIFIED",
     "WINDOW_DAYS",
+    "MIN_EVIDENCE",
     "Request",
     "Tool",
     "WeekShare",
@@ -112,12 +115,19 @@ UNSPECIFIED = "unspecified"
 
 #: Length of the recent window, in days, ending at (and including) as_of.
 WINDOW_DAYS = 28
+#: Deliveries in the recent window the self-serve share needs before it can tick the checklist.
+MIN_EVIDENCE = 10
 
 _ROUTE_KEYS = {"self-serve": "self_serve", "developer": "developer"}
 
 
 # --------------------------------------------------------------------------
 # Inputs
+
+
+def _one_of(name: str, value: object, options: tuple[str, ...]) -> None:
+    if value not in options:
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -132,8 +142,7 @@ class Request:
     reason: str | None = None
 
     def __post_init__(self) -> None:
-        if self.route not in ROUTES:
-            raise ValueError(f"route must be one of {ROUTES}, got {self.route!r}")
+        _one_of("route", self.route, ROUTES)
         if self.delivered is not None and self.delivered < self.requested:
             raise ValueError(
                 f"{self.title!r}: delivered {self.delivered} before requested "
@@ -150,10 +159,7 @@ class Tool:
     status: str
 
     def __post_init__(self) -> None:
-        if self.status not in TOOL_STATUSES:
-            raise ValueError(
-                f"status must be one of {TOOL_STATUSES}, got {self.status!r}"
-            )
+        _one_of("status", self.status, TOOL_STATUSES)
         if self.trained < 0:
             raise ValueError(f"trained must not be negative, got {self.trained!r}")
 
@@ -180,6 +186,8 @@ class LowcodeFigures:
     target_share: float
     share_cumulative: float | None
     share_last_4_weeks: float | None
+    #: requests delivered in the recent window (the evidence behind share_last_4_weeks)
+    delivered_last_4_weeks: int
     delivered: int
     self_serve: int
     median_lead_days: dict[str, float | None]
@@ -310,6 +318,7 @@ def lowcode_figures(
         target_share=target_share,
         share_cumulative=self_serve_share(done),
         share_last_4_weeks=self_serve_share(recent),
+        delivered_last_4_weeks=len(recent),
         delivered=len(done),
         self_serve=sum(1 for r in done if r.route == "self-serve"),
         median_lead_days={k: median(v) for k, v in lead_days.items()},
@@ -336,6 +345,7 @@ def checklist(fig: LowcodeFigures) -> list[tuple[str, bool]]:
         (
             f"Self-serve share of the last 4 weeks at or above "
             f"{fig.target_share:.0%}",
-            share is not None and share >= fig.target_share,
+            share is not None and share >= fig.target_share
+            and fig.delivered_last_4_weeks >= MIN_EVIDENCE,
         ),
     ]

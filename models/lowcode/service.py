@@ -20,18 +20,20 @@ section of ``plan dump``/``load`` and the demo ledger.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.core.feature import ChecklistItem
+from models.core.fields import Entity, FieldError
+from models.core.transfer import DocReader, Section
+from models.core.workspace import Workspace
+from models.lowcode.entities import REQUEST, TOOL
 from models.lowcode.figures import (
-    REASONS,
-    REQUEST_TYPES,
-    ROUTES,
-    TOOL_STATUSES,
+    MIN_EVIDENCE,
     WINDOW_DAYS,
     LowcodeFigures,
     Request,
@@ -40,26 +42,13 @@ from models.lowcode.figures import (
     lowcode_figures,
     self_serve_share,
 )
-from models.core.validation import clean_date, clean_text
-from models.plan.service import PlanError, PlanInfo
 from models.lowcode.schema import LowcodeRequest, LowcodeSettings, LowcodeTool
 from models.plan.schema import Plan
-from models.core.feature import ChecklistItem
-from models.core.transfer import DocReader, Section
-from models.core.workspace import Workspace
+from models.plan.service import PlanError, PlanInfo
 
-CAPABILITIES: tuple[str, ...] = (
-    "page builder",
-    "email sequences",
-    "headless CMS",
-    "A/B testing",
-    "promotion rules",
-    "other",
-)
 DEFAULT_TARGET_SHARE = 0.8
 #: The target is a share of delivered requests: from 1 % to 100 %.
 TARGET_RANGE = (0.01, 1.0)
-TRAINED_LIMIT = 100_000
 
 
 # --------------------------------------------------------------------------- dataclasses
@@ -165,59 +154,25 @@ class LowcodeState:
         return out
 
 
-REQUEST_KEYS = ("title", "type", "team", "requested", "delivered", "route", "tool", "reason")
-TOOL_KEYS = ("name", "capability", "owner", "trained", "status")
+REQUEST_KEYS = REQUEST.keys
+TOOL_KEYS = TOOL.keys
 
 
-def _request_info(r: LowcodeRequest) -> RequestInfo:
-    return RequestInfo(r.id, r.plan_id, r.title, r.type, r.team, r.requested, r.delivered, r.route,
-                       r.tool, r.reason)
+def _info(cls, row):
+    """The frozen dataclass *cls* read from an ORM row (or another dataclass) field by field."""
+    return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
 
 
-def _tool_info(t: LowcodeTool) -> ToolInfo:
-    return ToolInfo(t.id, t.plan_id, t.name, t.capability, t.owner, t.trained, t.status)
+def draft_defaults(draft_cls) -> dict[str, Any]:
+    """A draft's default values: what a new row starts with, and what a document that
+    leaves a field out stores."""
+    return {f.name: f.default for f in fields(draft_cls) if f.default is not MISSING}
 
 
 # --------------------------------------------------------------------------- validation
 
-def _day(value: Any, label: str, *, optional: bool = False) -> date | None:
-    """As ``clean_date``; a blank string also means "no date" when optional (imports, editors)."""
-    if optional and isinstance(value, str) and not value.strip():
-        return None
-    return clean_date(value, label, optional=optional)
-
-
-def _choice(value: Any, label: str, options: tuple[str, ...]) -> str:
-    """One of *options*, matched without regard to case or surrounding spaces."""
-    if isinstance(value, str):
-        wanted = " ".join(value.split()).casefold()
-        for option in options:
-            if option.casefold() == wanted:
-                return option
-    raise PlanError(f"{label} must be one of {', '.join(options)}, not {value!r}")
-
-
-def _reason(value: Any) -> str:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return ""
-    return _choice(value, "reason", REASONS)
-
-
-def _trained(value: Any) -> int:
-    if isinstance(value, bool):
-        raise PlanError(f"people trained must be a whole number, not {value!r}")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    try:
-        number = int(value.strip()) if isinstance(value, str) else value
-    except ValueError:
-        number = None
-    if not isinstance(number, int):
-        raise PlanError(f"people trained must be a whole number, not {value!r}")
-    if not 0 <= number <= TRAINED_LIMIT:
-        raise PlanError(f"people trained must be from 0 to {TRAINED_LIMIT}, not {number}")
-    return number
-
+# Every field's rule is declared once in ``models.lowcode.entities``; the rules between
+# fields of a request are ``check_request``.
 
 def check_target_share(value: Any) -> float:
     """A target share as a fraction (0.8 = 80 %), from 1 % to 100 %."""
@@ -227,31 +182,6 @@ def check_target_share(value: Any) -> float:
     if not low <= float(value) <= high:
         raise PlanError(f"the target share must be from {low:.0%} to {high:.0%}, not {float(value):.0%}")
     return float(value)
-
-
-REQUEST_CLEANERS: dict[str, Any] = {
-    "title": lambda v: clean_text(v, "request title", required=True, limit=300),
-    "type": lambda v: _choice(v, "type", REQUEST_TYPES),
-    "team": lambda v: clean_text(v, "team"),
-    "requested": lambda v: _day(v, "requested date"),
-    "delivered": lambda v: _day(v, "delivered date", optional=True),
-    "route": lambda v: _choice(v, "route", ROUTES),
-    "tool": lambda v: clean_text(v, "tool"),
-    "reason": _reason,
-}
-TOOL_CLEANERS: dict[str, Any] = {
-    "name": lambda v: clean_text(v, "tool name", required=True),
-    "capability": lambda v: _choice(v, "capability", CAPABILITIES),
-    "owner": lambda v: clean_text(v, "owner"),
-    "trained": _trained,
-    "status": lambda v: _choice(v, "status", TOOL_STATUSES),
-}
-
-
-def _clean(cleaners: dict[str, Any], key: str, value: Any, what: str) -> Any:
-    if key not in cleaners:
-        raise PlanError(f"unknown {what} field {key!r}")
-    return cleaners[key](value)
 
 
 def check_request(values: dict[str, Any]) -> None:
@@ -264,15 +194,11 @@ def check_request(values: dict[str, Any]) -> None:
         raise PlanError("only developer-route requests have a reason a developer was needed")
 
 
-def clean_request_draft(draft: RequestDraft) -> dict[str, Any]:
-    """The draft's values, cleaned and checked (raises ``PlanError``)."""
-    values = {k: REQUEST_CLEANERS[k](getattr(draft, k)) for k in REQUEST_KEYS}
+def clean_request_draft(draft: RequestDraft | dict[str, Any]) -> dict[str, Any]:
+    """The draft's values (a draft or a dict of every field), cleaned and checked (raises ``PlanError``)."""
+    values = REQUEST.clean_all(draft)
     check_request(values)
     return values
-
-
-def _clean_tool_draft(draft: ToolDraft) -> dict[str, Any]:
-    return {k: TOOL_CLEANERS[k](getattr(draft, k)) for k in TOOL_KEYS}
 
 
 def _check_tool_name(s: Session, plan_id: int, name: str, own_id: int | None = None) -> None:
@@ -291,15 +217,22 @@ def _plan(s: Session, plan_id: int) -> Plan:
     return plan
 
 
+def _get(s: Session, orm: type, row_id: int):
+    row = s.get(orm, row_id)
+    if row is None:
+        raise PlanError(f"no {_ENTITIES[orm].name} with id {row_id}")
+    return row
+
+
 def _requests(s: Session, plan_id: int) -> list[RequestInfo]:
     q = select(LowcodeRequest).where(LowcodeRequest.plan_id == plan_id).order_by(
         LowcodeRequest.requested, LowcodeRequest.id)
-    return [_request_info(r) for r in s.scalars(q)]
+    return [_info(RequestInfo, r) for r in s.scalars(q)]
 
 
 def _tools(s: Session, plan_id: int) -> list[ToolInfo]:
     q = select(LowcodeTool).where(LowcodeTool.plan_id == plan_id).order_by(LowcodeTool.id)
-    return [_tool_info(t) for t in s.scalars(q)]
+    return [_info(ToolInfo, t) for t in s.scalars(q)]
 
 
 def _target(s: Session, plan_id: int) -> float:
@@ -320,23 +253,28 @@ def list_tools(ws: Workspace, plan_id: int) -> list[ToolInfo]:
 
 def get_request(ws: Workspace, request_id: int) -> RequestInfo:
     with ws.read() as s:
-        row = s.get(LowcodeRequest, request_id)
-        if row is None:
-            raise PlanError(f"no request with id {request_id}")
-        return _request_info(row)
+        return _info(RequestInfo, _get(s, LowcodeRequest, request_id))
 
 
 def get_tool(ws: Workspace, tool_id: int) -> ToolInfo:
     with ws.read() as s:
-        row = s.get(LowcodeTool, tool_id)
-        if row is None:
-            raise PlanError(f"no tool with id {tool_id}")
-        return _tool_info(row)
+        return _info(ToolInfo, _get(s, LowcodeTool, tool_id))
 
 
 def get_target_share(ws: Workspace, plan_id: int) -> float:
     with ws.read() as s:
         return _target(s, plan_id)
+
+
+def _share_hint(fig: LowcodeFigures) -> str:
+    recent = fig.delivered_last_4_weeks
+    if fig.share_last_4_weeks is None:
+        return "No request delivered in the last 4 weeks."
+    if recent < MIN_EVIDENCE:
+        return (f"Only {recent} {'request' if recent == 1 else 'requests'} delivered in the last 4 weeks: the "
+                f"share counts from {MIN_EVIDENCE} on.")
+    return (f"Last 4 weeks: {fig.share_last_4_weeks:.0%} self-serve of {recent} delivered; the ranked reasons "
+            "show what to build next.")
 
 
 def lowcode_checklist(fig: LowcodeFigures) -> list[ChecklistItem]:
@@ -345,9 +283,7 @@ def lowcode_checklist(fig: LowcodeFigures) -> list[ChecklistItem]:
         "Mark a tool adopted in the tool inventory once marketers use it for real work.",
         "Record how many people are trained on each tool that is rolling out or adopted.",
         f"{fig.weeks_tracked} of 4 weeks tracked so far: keep adding every request to the ledger.",
-        ("No request delivered in the last 4 weeks." if fig.share_last_4_weeks is None else
-         f"Last 4 weeks: {fig.share_last_4_weeks:.0%} self-serve; the ranked reasons show what to "
-         "build next."),
+        _share_hint(fig),
     )
     return [ChecklistItem(label, done, "" if done else hint)
             for (label, done), hint in zip(checklist(fig), hints)]
@@ -370,7 +306,7 @@ def set_target_share(ws: Workspace, plan_id: int, share: float | None) -> float 
     """Store the target share (a fraction); None goes back to the default.
 
     Returns the value stored before (None when the plan used the default), so
-    undo can put back exactly what was there.
+    undo can put back exactly what was there (and undo of that, the share again).
     """
     value = None if share is None else check_target_share(share)
     with ws.write() as s:
@@ -387,32 +323,21 @@ def set_target_share(ws: Workspace, plan_id: int, share: float | None) -> float 
         return before
 
 
-# --------------------------------------------------------------------------- requests
+# --------------------------------------------------------------------------- rows: requests and tools
 
-def add_request(ws: Workspace, plan_id: int, draft: RequestDraft) -> int:
-    values = clean_request_draft(draft)
+#: each table's declared fields and the dataclass a deleted row is handed back as
+_ENTITIES: dict[type, Entity] = {LowcodeRequest: REQUEST, LowcodeTool: TOOL}
+_INFOS: dict[type, type] = {LowcodeRequest: RequestInfo, LowcodeTool: ToolInfo}
+
+
+def _update(ws: Workspace, orm: type, row_id: int, changes: dict[str, Any], check) -> dict[str, Any]:
+    """Clean *changes* with the table's entity, run ``check(session, row, cleaned)`` (the
+    rules between fields; it may add a change that follows from another), store them;
+    return the previous value of every field that changed."""
     with ws.write() as s:
-        _plan(s, plan_id)
-        row = LowcodeRequest(plan_id=plan_id, **values)
-        s.add(row)
-        s.flush()
-        return row.id
-
-
-def update_request(ws: Workspace, request_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-    """Apply *changes*; return the previous value of every field that changed.
-
-    Moving a request to the self-serve route clears its reason.
-    """
-    with ws.write() as s:
-        row = s.get(LowcodeRequest, request_id)
-        if row is None:
-            raise PlanError(f"no request with id {request_id}")
-        cleaned = {k: _clean(REQUEST_CLEANERS, k, v, "request") for k, v in changes.items()}
-        if cleaned.get("route") == "self-serve" and "reason" not in cleaned:
-            cleaned["reason"] = ""
-        merged = {k: getattr(row, k) for k in REQUEST_KEYS} | cleaned
-        check_request(merged)
+        row = _get(s, orm, row_id)
+        cleaned = _ENTITIES[orm].clean(changes)
+        check(s, row, cleaned)
         before = {}
         for key, value in cleaned.items():
             if getattr(row, key) != value:
@@ -421,17 +346,56 @@ def update_request(ws: Workspace, request_id: int, changes: dict[str, Any]) -> d
         return before
 
 
+def _remove(ws: Workspace, orm: type, row_ids: Iterable[int]) -> tuple:
+    """Delete the rows (all or none); return them for ``_restore``."""
+    with ws.write() as s:
+        out = []
+        for row_id in row_ids:
+            row = _get(s, orm, row_id)
+            out.append(_info(_INFOS[orm], row))
+            s.delete(row)
+        return tuple(out)
+
+
+def _restore(ws: Workspace, orm: type, infos: Iterable) -> tuple[int, ...]:
+    """Put deleted rows back with their ids; return the ids."""
+    with ws.write() as s:
+        rows = [orm(**{f.name: getattr(info, f.name) for f in fields(info)}) for info in infos]
+        s.add_all(rows)
+        return tuple(r.id for r in rows)
+
+
+def add_request(ws: Workspace, plan_id: int, draft: RequestDraft | dict[str, Any]) -> int:
+    return import_requests(ws, plan_id, [draft], numbered=False)[0]
+
+
+def _check_request_row(_s: Session, row: LowcodeRequest, cleaned: dict[str, Any]) -> None:
+    # moving a request to the self-serve route clears its reason
+    if cleaned.get("route") == "self-serve" and "reason" not in cleaned:
+        cleaned["reason"] = ""
+    check_request(REQUEST.to_dict(row) | cleaned)
+
+
+def update_request(ws: Workspace, request_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """Apply *changes*; return the previous value of every field that changed.
+
+    Moving a request to the self-serve route clears its reason.
+    """
+    return _update(ws, LowcodeRequest, request_id, changes, _check_request_row)
+
+
 def delete_request(ws: Workspace, request_id: int) -> RequestInfo:
     """Delete a request; return it for undo."""
     return remove_requests(ws, [request_id])[0]
 
 
-def restore_request(ws: Workspace, info: RequestInfo) -> None:
-    """Put a deleted request back with its id."""
-    restore_requests(ws, [info])
+def restore_request(ws: Workspace, info: RequestInfo) -> int:
+    """Put a deleted request back with its id; return the id."""
+    return restore_requests(ws, [info])[0]
 
 
-def import_requests(ws: Workspace, plan_id: int, drafts: Sequence[RequestDraft]) -> tuple[int, ...]:
+def import_requests(ws: Workspace, plan_id: int, drafts: Sequence[RequestDraft | dict[str, Any]],
+                    *, numbered: bool = True) -> tuple[int, ...]:
     """Add many requests in one transaction: one bad draft stores nothing.
 
     The error names the draft's position (1-based), e.g. ``request 3: the
@@ -443,7 +407,7 @@ def import_requests(ws: Workspace, plan_id: int, drafts: Sequence[RequestDraft])
         try:
             rows.append(clean_request_draft(draft))
         except PlanError as exc:
-            raise PlanError(f"request {i}: {exc}") from None
+            raise (PlanError(f"request {i}: {exc}") if numbered else exc) from None
     with ws.write() as s:
         _plan(s, plan_id)
         objs = [LowcodeRequest(plan_id=plan_id, **values) for values in rows]
@@ -454,27 +418,16 @@ def import_requests(ws: Workspace, plan_id: int, drafts: Sequence[RequestDraft])
 
 def remove_requests(ws: Workspace, request_ids: Iterable[int]) -> tuple[RequestInfo, ...]:
     """Delete the requests (all or none); return them for ``restore_requests``."""
-    with ws.write() as s:
-        out = []
-        for rid in request_ids:
-            row = s.get(LowcodeRequest, rid)
-            if row is None:
-                raise PlanError(f"no request with id {rid}")
-            out.append(_request_info(row))
-            s.delete(row)
-        return tuple(out)
+    return _remove(ws, LowcodeRequest, request_ids)
 
 
-def restore_requests(ws: Workspace, infos: Iterable[RequestInfo]) -> None:
-    with ws.write() as s:
-        for info in infos:
-            s.add(LowcodeRequest(**{f.name: getattr(info, f.name) for f in fields(RequestInfo)}))
+def restore_requests(ws: Workspace, infos: Iterable[RequestInfo]) -> tuple[int, ...]:
+    """Put deleted requests back with their ids; return the ids."""
+    return _restore(ws, LowcodeRequest, infos)
 
 
-# --------------------------------------------------------------------------- tools
-
-def add_tool(ws: Workspace, plan_id: int, draft: ToolDraft) -> int:
-    values = _clean_tool_draft(draft)
+def add_tool(ws: Workspace, plan_id: int, draft: ToolDraft | dict[str, Any]) -> int:
+    values = TOOL.clean_all(draft)
     with ws.write() as s:
         _plan(s, plan_id)
         _check_tool_name(s, plan_id, values["name"])
@@ -484,36 +437,24 @@ def add_tool(ws: Workspace, plan_id: int, draft: ToolDraft) -> int:
         return row.id
 
 
+def _check_tool_row(s: Session, row: LowcodeTool, cleaned: dict[str, Any]) -> None:
+    if "name" in cleaned:
+        _check_tool_name(s, row.plan_id, cleaned["name"], own_id=row.id)
+
+
 def update_tool(ws: Workspace, tool_id: int, changes: dict[str, Any]) -> dict[str, Any]:
     """Apply *changes*; return the previous value of every field that changed."""
-    with ws.write() as s:
-        row = s.get(LowcodeTool, tool_id)
-        if row is None:
-            raise PlanError(f"no tool with id {tool_id}")
-        cleaned = {k: _clean(TOOL_CLEANERS, k, v, "tool") for k, v in changes.items()}
-        if "name" in cleaned:
-            _check_tool_name(s, row.plan_id, cleaned["name"], own_id=row.id)
-        before = {}
-        for key, value in cleaned.items():
-            if getattr(row, key) != value:
-                before[key] = getattr(row, key)
-                setattr(row, key, value)
-        return before
+    return _update(ws, LowcodeTool, tool_id, changes, _check_tool_row)
 
 
 def delete_tool(ws: Workspace, tool_id: int) -> ToolInfo:
-    with ws.write() as s:
-        row = s.get(LowcodeTool, tool_id)
-        if row is None:
-            raise PlanError(f"no tool with id {tool_id}")
-        info = _tool_info(row)
-        s.delete(row)
-        return info
+    """Delete a tool; return it for undo."""
+    return _remove(ws, LowcodeTool, [tool_id])[0]
 
 
-def restore_tool(ws: Workspace, info: ToolInfo) -> None:
-    with ws.write() as s:
-        s.add(LowcodeTool(**{f.name: getattr(info, f.name) for f in fields(ToolInfo)}))
+def restore_tool(ws: Workspace, info: ToolInfo) -> int:
+    """Put a deleted tool back with its id; return the id."""
+    return _restore(ws, LowcodeTool, [info])[0]
 
 
 # --------------------------------------------------------------------------- summary --json
@@ -549,86 +490,63 @@ def summary_part(ws: Workspace, plan: PlanInfo, as_of: date) -> dict[str, Any] |
 
 def dump_lowcode(s: Session, plan_id: int, keep_ids: bool) -> dict[str, Any] | None:
     """``{"target_share", "requests": [...], "tools": [...]}``, or None when the plan has
-    none of them. Requests in entry order; with ``keep_ids`` rows carry ``"id"``."""
+    none of them. Rows in entry order, their fields as declared; with ``keep_ids`` rows
+    carry ``"id"``."""
     settings = s.get(LowcodeSettings, plan_id)
-    requests = list(s.scalars(select(LowcodeRequest).where(LowcodeRequest.plan_id == plan_id)
-                              .order_by(LowcodeRequest.id)))
-    tools = list(s.scalars(select(LowcodeTool).where(LowcodeTool.plan_id == plan_id).order_by(LowcodeTool.id)))
-    if settings is None and not requests and not tools:
+    parts = {}
+    for key, orm in (("requests", LowcodeRequest), ("tools", LowcodeTool)):
+        rows = s.scalars(select(orm).where(orm.plan_id == plan_id).order_by(orm.id))
+        parts[key] = [({"id": row.id} if keep_ids else {}) | _ENTITIES[orm].dump(row) for row in rows]
+    if settings is None and not any(parts.values()):
         return None
-
-    def row(obj, keys) -> dict[str, Any]:
-        d: dict[str, Any] = {"id": obj.id} if keep_ids else {}
-        for k in keys:
-            value = getattr(obj, k)
-            d[k] = value.isoformat() if isinstance(value, date) else value
-        return d
-
-    return {
-        "target_share": DEFAULT_TARGET_SHARE if settings is None else settings.target_share,
-        "requests": [row(r, REQUEST_KEYS) for r in requests],
-        "tools": [row(t, TOOL_KEYS) for t in tools],
-    }
+    return {"target_share": DEFAULT_TARGET_SHARE if settings is None else settings.target_share, **parts}
 
 
-def _read(r: DocReader, where: str, fn) -> Any:
-    try:
-        return fn()
-    except PlanError as exc:
-        raise r.fail(where, str(exc)) from None
+def _load_rows(s: Session, plan_id: int, value: dict, r: DocReader, keep_ids: bool, key: str, orm: type,
+               draft_cls: type, check) -> None:
+    """``value[key]``: a list of rows read through the table's declared fields; a field
+    left out takes the draft's default; ``check(where, values)`` adds the other rules."""
+    entity = _ENTITIES[orm]
+    defaults = draft_defaults(draft_cls)
+    for i, d in enumerate(value.get(key, [])):
+        where = f"lowcode.{key}[{i}]"
+        r.obj(d, where, entity.keys + (("id",) if keep_ids else ()), entity.required_keys)
+        try:
+            values = defaults | entity.load(d)
+        except FieldError as exc:
+            raise r.fail(f"{where}.{exc.key}", str(exc)) from None
+        check(where, values)
+        extra = {"id": r.integer(d, "id", where)} if keep_ids and "id" in d else {}
+        s.add(orm(plan_id=plan_id, **values, **extra))
 
 
 def load_lowcode(s: Session, plan_id: int, value: Any, r: DocReader, keep_ids: bool) -> None:
-    id_key = ("id",) if keep_ids else ()
     r.obj(value, "lowcode", ("target_share", "requests", "tools"), ())
     if "target_share" in value:
-        share = value["target_share"]
-        _read(r, "lowcode.target_share", lambda: check_target_share(share))
-        s.add(LowcodeSettings(plan_id=plan_id, target_share=float(share)))
+        try:
+            share = check_target_share(value["target_share"])
+        except PlanError as exc:
+            raise r.fail("lowcode.target_share", str(exc)) from None
+        s.add(LowcodeSettings(plan_id=plan_id, target_share=share))
     for key in ("requests", "tools"):
         if not isinstance(value.get(key, []), list):
             raise r.fail(f"lowcode.{key}", "must be a list")
 
-    for i, d in enumerate(value.get("requests", [])):
-        where = f"lowcode.requests[{i}]"
-        r.obj(d, where, REQUEST_KEYS + id_key, ("title", "requested"))
-        vals: dict[str, Any] = {}
-        for key in REQUEST_KEYS:
-            if key == "requested":
-                raw = r.day(d, key, where)
-            elif key == "delivered":
-                raw = r.day(d, key, where, optional=True)
-            elif key in ("type", "route"):
-                raw = d.get(key, "other" if key == "type" else "self-serve")
-                if not isinstance(raw, str):
-                    raise r.fail(f"{where}.{key}", "must be text")
-            else:
-                raw = r.text(d, key, where, required=key == "title")
-            vals[key] = _read(r, f"{where}.{key}", lambda k=key, v=raw: REQUEST_CLEANERS[k](v))
-        _read(r, where, lambda: check_request(vals))
-        extra = {"id": r.integer(d, "id", where)} if keep_ids and "id" in d else {}
-        s.add(LowcodeRequest(plan_id=plan_id, **vals, **extra))
+    def request_rules(where: str, values: dict[str, Any]) -> None:
+        try:
+            check_request(values)
+        except PlanError as exc:
+            raise r.fail(where, str(exc)) from None
 
     names: set[str] = set()
-    for i, d in enumerate(value.get("tools", [])):
-        where = f"lowcode.tools[{i}]"
-        r.obj(d, where, TOOL_KEYS + id_key, ("name",))
-        vals = {}
-        for key in TOOL_KEYS:
-            if key == "trained":
-                raw = r.integer(d, key, where) if key in d else 0
-            elif key in ("capability", "status"):
-                raw = d.get(key, "other" if key == "capability" else "evaluating")
-                if not isinstance(raw, str):
-                    raise r.fail(f"{where}.{key}", "must be text")
-            else:
-                raw = r.text(d, key, where, required=key == "name")
-            vals[key] = _read(r, f"{where}.{key}", lambda k=key, v=raw: TOOL_CLEANERS[k](v))
-        if vals["name"].casefold() in names:
-            raise r.fail(f"{where}.name", f"{vals['name']!r} appears twice")
-        names.add(vals["name"].casefold())
-        extra = {"id": r.integer(d, "id", where)} if keep_ids and "id" in d else {}
-        s.add(LowcodeTool(plan_id=plan_id, **vals, **extra))
+
+    def unique_name(where: str, values: dict[str, Any]) -> None:
+        if values["name"].casefold() in names:
+            raise r.fail(f"{where}.name", f"{values['name']!r} appears twice")
+        names.add(values["name"].casefold())
+
+    _load_rows(s, plan_id, value, r, keep_ids, "requests", LowcodeRequest, RequestDraft, request_rules)
+    _load_rows(s, plan_id, value, r, keep_ids, "tools", LowcodeTool, ToolDraft, unique_name)
     s.flush()
 
 

@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 
 from models.lowcode.figures import (
+    MIN_EVIDENCE,
     REASONS,
     REQUEST_TYPES,
+    WINDOW_DAYS,
     ReasonCount,
     Request,
     Tool,
@@ -225,12 +227,12 @@ def test_pareto_sorted_by_count_then_name_and_blank_reason_unspecified():
 
 def test_checklist_passes_at_exactly_target_and_four_weeks():
     # first request Feb 12 -> Mar 12 = 28 days = exactly 4 weeks
-    reqs = [ss(f"s{i}", D(2025, 2, 12), D(2025, 3, 1)) for i in range(4)]
-    reqs.append(dev("d", D(2025, 2, 12), D(2025, 3, 1), "custom logic"))
+    reqs = [ss(f"s{i}", D(2025, 2, 12), D(2025, 3, 1)) for i in range(8)]
+    reqs += [dev(f"d{i}", D(2025, 2, 12), D(2025, 3, 1), "custom logic") for i in range(2)]
     tools = [Tool("Webflow", "pages", "Marketing", 1, "adopted")]
     f = lowcode_figures(reqs, tools, AS_OF)
     assert f.weeks_tracked == 4
-    assert f.share_last_4_weeks == 0.8  # 4/5
+    assert f.share_last_4_weeks == 0.8 and f.delivered_last_4_weeks == 10  # 8 of 10: enough evidence
     assert all(done for _, done in checklist(f))
     # one day earlier only 27 days -> 3 whole weeks
     g = lowcode_figures(reqs, tools, AS_OF - dt.timedelta(days=1))
@@ -240,7 +242,8 @@ def test_checklist_passes_at_exactly_target_and_four_weeks():
 
 def test_checklist_label_follows_target_and_rolling_out_counts_as_trained():
     tools = [Tool("Braze", "email", "CRM", 5, "rolling out")]
-    f = lowcode_figures([ss("a", D(2025, 3, 1), D(2025, 3, 2))], tools, AS_OF, target_share=0.75)
+    f = lowcode_figures([ss(f"a{i}", D(2025, 3, 1), D(2025, 3, 2)) for i in range(10)], tools, AS_OF,
+                        target_share=0.75)
     assert f.tools_adopted == 0
     assert f.people_trained == 5
     assert checklist(f) == [
@@ -263,3 +266,23 @@ def test_checklist_label_follows_target_and_rolling_out_counts_as_trained():
 def test_invalid_inputs_rejected(make):
     with pytest.raises(ValueError):
         make()
+
+
+def test_the_share_ticks_only_on_ten_deliveries_in_the_last_four_weeks():
+    tools = [Tool("Webflow", "pages", "Marketing", 1, "adopted")]
+    old = [ss(f"old{i}", D(2025, 1, 6), D(2025, 1, 10)) for i in range(20)]  # long before the window
+    one = lowcode_figures(old + [ss("lucky", D(2025, 3, 1), D(2025, 3, 2))], tools, AS_OF)
+    assert (one.share_last_4_weeks, one.delivered_last_4_weeks, one.weeks_tracked) == (1.0, 1, 9)
+    assert checklist(one)[3][1] is False  # 100 % of one request is not evidence
+    nine = lowcode_figures(old + [ss(f"r{i}", D(2025, 3, 1), D(2025, 3, 2)) for i in range(9)], tools, AS_OF)
+    assert (nine.share_last_4_weeks, nine.delivered_last_4_weeks) == (1.0, 9) and checklist(nine)[3][1] is False
+    ten = lowcode_figures(old + [ss(f"r{i}", D(2025, 3, 1), D(2025, 3, 2)) for i in range(10)], tools, AS_OF)
+    assert ten.delivered_last_4_weeks == MIN_EVIDENCE == 10 and checklist(ten)[3][1] is True
+    # ten deliveries, but one of them a day before the window: not yet
+    edge = [ss(f"r{i}", D(2025, 3, 1), D(2025, 3, 2)) for i in range(9)]
+    edge.append(ss("early", D(2025, 2, 1), AS_OF - dt.timedelta(days=WINDOW_DAYS)))
+    assert checklist(lowcode_figures(old + edge, tools, AS_OF))[3][1] is False
+    # enough evidence below the target stays open
+    mixed = [ss(f"s{i}", D(2025, 3, 1), D(2025, 3, 2)) for i in range(7)]
+    mixed += [dev(f"d{i}", D(2025, 3, 1), D(2025, 3, 2), "skills") for i in range(3)]
+    assert checklist(lowcode_figures(old + mixed, tools, AS_OF))[3][1] is False  # 70 % < 80 %

@@ -9,39 +9,25 @@ from PySide6.QtWidgets import QDateEdit, QStyleOptionViewItem
 
 from models.lowcode import service as svc
 from models.lowcode.service import RequestDraft, ToolDraft
-from models.plan.service import PlanDraft, create_plan, list_plans
+from models.plan.service import list_plans
 from models.plan.transfer import dump_plan
 from tests.conftest import FEATURES, TODAY
 from views.common.document import WorkspaceDocument
+from views.common.rows import RowDelegate
 from views.lowcode.commands import (
-    AddRequest,
-    AddTool,
-    DeleteRequest,
-    DeleteTool,
-    EditRequest,
-    EditTool,
-    ImportRequests,
     SetTargetShare,
+    add_request,
+    add_tool,
+    delete_request,
+    delete_tool,
+    edit_request,
+    edit_tool,
+    import_requests,
 )
 from views.lowcode.page import LowcodePage
-from views.lowcode.tables import LowcodeDelegate, RequestTableModel, ToolTableModel
+from views.lowcode.tables import RequestTableModel, ToolTableModel
 
 D = date.fromisoformat
-
-
-@pytest.fixture
-def demo_doc(qapp, demo_ws):
-    d = WorkspaceDocument(demo_ws, FEATURES)
-    yield d
-    d.deleteLater()
-
-
-@pytest.fixture
-def doc(qapp, ws):
-    create_plan(ws, PlanDraft(name="Plan", start=D("2026-02-02")))
-    d = WorkspaceDocument(ws, FEATURES)
-    yield d
-    d.deleteLater()
 
 
 def make_page(qtbot, doc) -> LowcodePage:
@@ -78,7 +64,7 @@ def cell(page, title, key):
     model = page.request_model
     for row in range(model.rowCount()):
         if model.row(row).title == title:
-            return page.request_proxy.mapFromSource(model.index(row, RequestTableModel.column_index(key)))
+            return page.request_proxy.mapFromSource(model.index(row, model.column_index(key)))
     raise AssertionError(title)
 
 
@@ -87,14 +73,14 @@ def cell(page, title, key):
 def test_add_edit_delete_request_undo_redo(doc):
     draft = RequestDraft("Spring page", D("2026-03-02"), "landing page", "Brand", route="developer",
                          reason="missing component")
-    round_trip(doc, AddRequest(doc, doc.plan_id, draft),
+    round_trip(doc, add_request(doc, doc.plan_id, draft),
                lambda: by_title(doc, "Spring page").reason == "missing component" or pytest.fail())
     rid = by_title(doc, "Spring page").id
-    round_trip(doc, EditRequest(doc, rid, {"route": "self-serve"}),
+    round_trip(doc, edit_request(doc, rid, {"route": "self-serve"}),
                lambda: by_title(doc, "Spring page").reason == "" or pytest.fail("reason not cleared"))
-    round_trip(doc, EditRequest(doc, rid, {"delivered": D("2026-03-06")}),
+    round_trip(doc, edit_request(doc, rid, {"delivered": D("2026-03-06")}),
                lambda: by_title(doc, "Spring page").lead_days == 4 or pytest.fail())
-    round_trip(doc, DeleteRequest(doc, rid, "Spring page"),
+    round_trip(doc, delete_request(doc, rid, "Spring page"),
                lambda: svc.list_requests(doc.ws, doc.plan_id) == [] or pytest.fail())
     # after undoing the delete, the earlier edits still find the same row
     doc.undo_stack.undo()
@@ -107,18 +93,18 @@ def test_add_edit_delete_request_undo_redo(doc):
 
 
 def test_add_edit_delete_tool_undo_redo(doc):
-    round_trip(doc, AddTool(doc, doc.plan_id, ToolDraft("PageCraft", "page builder", "Sofia", 3, "adopted")),
+    round_trip(doc, add_tool(doc, doc.plan_id, ToolDraft("PageCraft", "page builder", "Sofia", 3, "adopted")),
                lambda: svc.list_tools(doc.ws, doc.plan_id)[0].trained == 3 or pytest.fail())
     tid = svc.list_tools(doc.ws, doc.plan_id)[0].id
-    round_trip(doc, EditTool(doc, tid, {"trained": 8, "status": "rolling out"}),
+    round_trip(doc, edit_tool(doc, tid, {"trained": 8, "status": "rolling out"}),
                lambda: svc.get_tool(doc.ws, tid).trained == 8 or pytest.fail())
-    round_trip(doc, DeleteTool(doc, tid, "PageCraft"),
+    round_trip(doc, delete_tool(doc, tid, "PageCraft"),
                lambda: svc.list_tools(doc.ws, doc.plan_id) == [] or pytest.fail())
 
 
 def test_import_requests_is_one_undo_step(doc):
     drafts = [RequestDraft(f"R{i}", D("2026-03-01")) for i in range(3)]
-    round_trip(doc, ImportRequests(doc, doc.plan_id, drafts, "ledger.csv"),
+    round_trip(doc, import_requests(doc, doc.plan_id, drafts, "ledger.csv"),
                lambda: len(svc.list_requests(doc.ws, doc.plan_id)) == 3 or pytest.fail())
     assert doc.undo_stack.count() == 1
 
@@ -139,8 +125,8 @@ def test_a_refused_edit_is_not_an_undo_step(doc):
     errors = []
     doc.error.connect(errors.append)
     rid = svc.add_request(doc.ws, doc.plan_id, RequestDraft("X", D("2026-03-05")))
-    assert not doc.execute(EditRequest(doc, rid, {"delivered": D("2026-03-01")}))
-    assert not doc.execute(AddTool(doc, doc.plan_id, ToolDraft("  ")))
+    assert not doc.execute(edit_request(doc, rid, {"delivered": D("2026-03-01")}))
+    assert not doc.execute(add_tool(doc, doc.plan_id, ToolDraft("  ")))
     assert doc.undo_stack.count() == 0
     assert errors == ["the delivered date 2026-03-01 is before the requested date 2026-03-05",
                       "tool name is required"]
@@ -155,7 +141,7 @@ def test_table_models_pass_the_model_tester(qtmodeltester, demo_ws):
     qtmodeltester.check(requests)
     tools = ToolTableModel(edit=lambda *_a: True)
     tools.set_usage(st.requests, TODAY)
-    tools.set_rows(st.tools, TODAY)
+    tools.set_rows(st.tools)
     qtmodeltester.check(tools)
 
 
@@ -167,8 +153,8 @@ def test_request_model_shows_open_ages_and_lead_times(doc):
     ])
     model = RequestTableModel(edit=lambda *_a: True)
     model.set_rows(svc.list_requests(doc.ws, doc.plan_id), TODAY)
-    lead = RequestTableModel.column_index("lead")
-    reason = RequestTableModel.column_index("reason")
+    lead = model.column_index("lead")
+    reason = model.column_index("reason")
     texts = {model.row(r).title: model.index(r, lead).data() for r in range(3)}
     assert texts == {"Open dev": "open 34 d", "Shipped": "3 d", "Later": "open 6 d"}
     rows = {model.row(r).title: r for r in range(3)}
@@ -190,7 +176,7 @@ def test_page_headline_figures_on_a_hand_ledger(qtbot, doc):
     ])
     page = make_page(qtbot, doc)
     c = page.cards
-    assert (c["last4"].value.text(), c["last4"].caption.text()) == ("67 %", "Last 4 weeks (2 of 3)")
+    assert (c["last4"].value.text(), c["last4"].caption.text()) == ("67 %", "Last 4 weeks (2 of 3: too few to judge)")
     assert (c["cumulative"].value.text(), c["cumulative"].caption.text()) == ("75 %", "All time (3 of 4)")
     assert c["lead_self"].value.text() == "4 d" and c["lead_dev"].value.text() == "16 d"
     assert (c["queue"].value.text(), c["queue"].caption.text()) == ("1", "Developer queue, oldest 24 d")
@@ -240,7 +226,7 @@ def test_the_delivered_editor_steps_below_the_requested_date_to_open(qtbot, doc)
     page = make_page(qtbot, doc)
     index = cell(page, "Quiz page", "delivered")
     delegate = page.request_table.itemDelegate()
-    assert isinstance(delegate, LowcodeDelegate)
+    assert isinstance(delegate, RowDelegate)
     editor = delegate.createEditor(page.request_table.viewport(), QStyleOptionViewItem(), index)
     assert isinstance(editor, QDateEdit)
     delegate.setEditorData(editor, index)
@@ -382,3 +368,79 @@ def test_the_main_window_shows_the_low_code_page(qtbot, settings, tmp_path):
     assert isinstance(page, LowcodePage)
     qtbot.waitUntil(lambda: page.request_model.rowCount() > 50)
     w.close()
+
+
+# --------------------------------------------------------------------------- the row dialogs
+
+def test_request_dialog_steps_delivered_to_open_and_offers_a_reason_only_to_developers(qtbot):
+    from views.common.field_editors import OptionalDateEdit
+    from views.lowcode.dialogs import RequestDialog
+
+    dialog = RequestDialog({"requested": D("2026-03-02"), "route": "developer", "reason": "skills"},
+                           tool_names=["PageCraft"], teams=["CRM", "brand", "CRM"])
+    qtbot.addWidget(dialog)
+    ed = dialog.editors
+    assert isinstance(ed["delivered"], OptionalDateEdit) and ed["delivered"].text() == "open"
+    assert [ed["team"].itemText(i) for i in range(ed["team"].count())] == ["brand", "CRM"]
+    assert [ed["tool"].itemText(i) for i in range(ed["tool"].count())] == ["", "PageCraft"]
+    assert ed["reason"].itemText(0) == "(none given)" and ed["reason"].isEnabled()
+    assert not dialog._ok.isEnabled()  # a title first
+    ed["title"].setText("Store-locator map block")
+    ed["delivered"].setDate(QDate(2026, 3, 9))
+    ed["requested"].setDate(QDate(2026, 3, 12))  # the delivery moves along, never before the request
+    assert dialog.values()["delivered"] == D("2026-03-12")
+    ed["route"].setCurrentIndex(ed["route"].findText("self-serve"))
+    assert not ed["reason"].isEnabled() and dialog.values()["reason"] == ""
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.draft() == RequestDraft("Store-locator map block", D("2026-03-12"), "other", "",
+                                          D("2026-03-12"), "self-serve", "", "")
+
+
+def test_request_dialog_stays_open_on_a_rule_between_fields(qtbot):
+    from views.lowcode.dialogs import RequestDialog
+
+    dialog = RequestDialog({"title": "X", "requested": D("2026-03-02")})
+    qtbot.addWidget(dialog)
+    dialog.editors["reason"].setEnabled(True)  # as if the route were ignored
+    dialog.editors["reason"].setCurrentIndex(1)
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert dialog.error.text() == "Only developer-route requests have a reason a developer was needed"
+
+
+def test_tool_dialog_edits_the_declared_fields(qtbot):
+    from views.lowcode.dialogs import ToolDialog
+
+    dialog = ToolDialog({"name": "PageCraft", "capability": "page builder", "owner": "Sofia", "trained": 5,
+                         "status": "adopted"}, editing=True)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Edit tool" and dialog.editors["trained"].maximum() == 100_000
+    dialog.editors["trained"].setValue(8)
+    assert dialog.changed_values() == {"trained": 8}
+    assert dialog.draft() == ToolDraft("PageCraft", "page builder", "Sofia", 8, "adopted")
+    fresh = ToolDialog()
+    qtbot.addWidget(fresh)
+    assert (fresh.values()["capability"], fresh.values()["status"], fresh.values()["trained"]) == (
+        "page builder", "evaluating", 0)
+
+
+def test_the_reason_cell_offers_no_reason_first_and_the_tool_cell_the_inventory(qtbot, doc):
+    svc.add_request(doc.ws, doc.plan_id, RequestDraft("Quiz page", D("2026-03-02"), route="developer",
+                                                      reason="skills"))
+    svc.add_tool(doc.ws, doc.plan_id, ToolDraft("PageCraft"))
+    page = make_page(qtbot, doc)
+    delegate = page.request_table.itemDelegate()
+    parent = page.request_table.viewport()
+    reason = delegate.createEditor(parent, QStyleOptionViewItem(), cell(page, "Quiz page", "reason"))
+    assert [reason.itemText(i) for i in range(3)] == ["(none)", "missing component", "data access"]
+    tool = delegate.createEditor(parent, QStyleOptionViewItem(), cell(page, "Quiz page", "tool"))
+    assert tool.isEditable() and [tool.itemText(i) for i in range(tool.count())] == ["", "PageCraft"]
+    delegate.setEditorData(reason, cell(page, "Quiz page", "reason"))
+    assert reason.currentText() == "skills"
+    reason.setCurrentIndex(0)
+    delegate.setModelData(reason, page.request_proxy, cell(page, "Quiz page", "reason"))
+    assert by_title(doc, "Quiz page").reason == ""
+    assert doc.undo_stack.undoText() == "Edit why a developer"
+    reason.deleteLater()
+    tool.deleteLater()

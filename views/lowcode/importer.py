@@ -3,7 +3,7 @@
 Reading (``models.lowcode.importer.read_requests``) and storing
 (``models.lowcode.service.import_requests``, one transaction) run in the wizard's
 workers; either succeeds whole or stores nothing. After a stored import the
-wizard pushes one ``ImportRequests`` undo step that adopts the stored rows, so
+wizard pushes one ``import_requests`` undo step that adopts the stored rows, so
 Edit ▸ Undo takes every imported request back out.
 """
 from __future__ import annotations
@@ -11,27 +11,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from models.lowcode import service as svc
-from models.lowcode import importer as reader
 from models.audit.readers import LogError, Problem
+from models.lowcode import importer as reader
+from models.lowcode import service as svc
+from models.lowcode.entities import REQUEST
 from models.plan.service import PlanError
 from views.common.document import WorkspaceDocument
 from views.common.import_wizard import ImportRequest, ImportSpec, ImportWizard, MappedField
-from views.lowcode.commands import ImportRequests
+from views.lowcode.commands import import_requests
 
-REQUEST_FIELDS = (
-    MappedField("title", "Title", required=True, hint="What marketing asked for"),
-    MappedField("type", "Type", hint="landing page, email sequence, A/B test, content update, "
-                                     "promotion or bundle rule, integration, data or AI model, other"),
-    MappedField("team", "Requesting team"),
-    MappedField("requested", "Requested on", required=True, is_date=True),
-    MappedField("delivered", "Delivered on", is_date=True, hint="Empty while the request is open"),
-    MappedField("route", "Route", hint="self-serve or developer (also 'self serve', 'marketing', 'dev'); "
-                                       "without it, rows with a reason count as developer requests"),
-    MappedField("tool", "Tool used"),
-    MappedField("reason", "Why a developer", hint="missing component, data access, custom logic, "
-                                                  "legal or compliance, skills, other"),
-)
+#: how the wizard names a column to map, where it differs from the ledger's column
+CAPTIONS = {"title": "Title", "team": "Requesting team", "requested": "Requested on", "delivered": "Delivered on",
+            "tool": "Tool used"}
+#: hints beyond the declared choices
+HINTS = {"title": "What marketing asked for", "delivered": "Empty while the request is open",
+         "route": "self-serve or developer (also 'self serve', 'marketing', 'dev'); "
+                  "without it, rows with a reason count as developer requests"}
+REQUEST_FIELDS = tuple(
+    MappedField(f.key, CAPTIONS.get(f.key, f.caption), required=f.required, is_date=f.kind == "date",
+                hint=HINTS.get(f.key, ", ".join(f.choices)))
+    for f in REQUEST.fields)
 
 
 def lowcode_import_spec(doc: WorkspaceDocument, plan_id: int) -> ImportSpec:
@@ -52,7 +51,7 @@ def lowcode_import_spec(doc: WorkspaceDocument, plan_id: int) -> ImportSpec:
         svc.remove_requests(ws, ids)
 
     def accepted(request: ImportRequest, ids: tuple[int, ...]) -> None:
-        doc.execute(ImportRequests(doc, plan_id, list(request.records), Path(request.path).name, stored=ids))
+        doc.execute(import_requests(doc, plan_id, list(request.records), Path(request.path).name, stored=ids))
 
     def summarise(request: ImportRequest, ids: tuple[int, ...]) -> list[str]:
         drafts = list(request.records)

@@ -9,58 +9,49 @@ from dataclasses import asdict
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from models.lowcode import service as svc
+from models.lowcode.entities import REQUEST, TOOL
+from models.lowcode.figures import MIN_EVIDENCE
 from models.lowcode.service import LowcodeState
 from models.plan.service import list_phases
-from views.common.checklist import ChecklistWidget
-from views.common.refresh import ScopedRefresh
 from views.common.document import WorkspaceDocument
-from views.common.widgets import FigureCard, plain_label
+from views.common.checklist import ChecklistWidget
+from views.common.page_header import card_grid, page_header, page_title
+from views.common.refresh import ScopedRefresh
+from views.common.row_commands import cell_editor
+from views.common.rows import RowFilterProxy, row_table, selected_row, table_page
+from views.common.widgets import FigureCard, compact_combo, panel, plain_label
+from views.lowcode import commands as cmd
 from views.lowcode.charts import LeadTimeChart, LowcodeChart, ReasonsChart, WeeklyShareChart
-from views.lowcode.commands import (
-    AddRequest,
-    AddTool,
-    DeleteRequest,
-    DeleteTool,
-    EditRequest,
-    EditTool,
-    SetTargetShare,
-)
+from views.lowcode.commands import SetTargetShare
 from views.lowcode.dialogs import RequestDialog, ToolDialog
-from views.lowcode.tables import (
-    SORT_ROLE,
-    LowcodeDelegate,
-    RequestFilterProxy,
-    RequestTableModel,
-    RowModel,
-    ToolTableModel,
-)
+from views.lowcode.tables import TEXT_KEYS, RequestTableModel, ToolTableModel
+from views.plan.widgets import no_plan_label
 
-GOOD, WARN, BAD, NEUTRAL = "#2e7d32", "#b26a00", "#c62828", "#37474f"
+
+def count_of(n: int, word: str) -> str:
+    """"1 request", "2 requests"."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+#: colour roles of the figures (views.common.palette): they follow the light or dark scheme
+MARK_DELIVERED, MARK_OPEN = "Mark delivered", "Mark open"
+GOOD, WARN, BAD, NEUTRAL = "ok", "warning", "danger", "text"
 PAGE_STYLE = """
 QSpinBox#targetSpin { font-size: 15px; font-weight: bold; }
 """
-
-
 
 
 def _percent(x: float | None) -> str:
@@ -71,15 +62,12 @@ def _days(x: float | None) -> str:
     return "–" if x is None else f"{x:g} d"
 
 
-
-
-
 class TargetCard(QFrame):
     """The target share, edited in place (each change is an undo step; spin clicks merge)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("figureCard")
+        panel(self, "figureCard")
         self.spin = QSpinBox()
         self.spin.setObjectName("targetSpin")
         self.spin.setRange(1, 100)
@@ -106,7 +94,6 @@ class LowcodePage(QWidget):
         self.setStyleSheet(PAGE_STYLE)
 
         # --- header: title, phase, headline cards | checklist
-        title = plain_label("3 · Empower with low-code", wrap=False, name="pageTitle")
         self.meta = plain_label(name="muted")
         self.cards = {key: FigureCard(caption) for key, caption in (
             ("last4", "Self-serve, last 4 weeks"), ("cumulative", "Self-serve, all time"),
@@ -115,33 +102,17 @@ class LowcodePage(QWidget):
         self.target_card = TargetCard()
         self.target_spin = self.target_card.spin
         self.target_spin.valueChanged.connect(self._target_changed)
-        grid = QGridLayout()
-        grid.setSpacing(6)
-        grid.setContentsMargins(0, 4, 0, 0)
-        order = (self.cards["last4"], self.cards["cumulative"], self.target_card,
-                 self.cards["lead_self"], self.cards["lead_dev"], self.cards["queue"])
-        for i, card in enumerate(order):
-            grid.addWidget(card, i // 3, i % 3)
-        self.cards_box = QWidget()
-        self.cards_box.setLayout(grid)
+        self.cards_box = card_grid((self.cards["last4"], self.cards["cumulative"], self.target_card,
+                                    self.cards["lead_self"], self.cards["lead_dev"], self.cards["queue"]), 3)
         self.intro = plain_label(name="muted")
         self.checklist = ChecklistWidget("Step 3 checklist")
-        self.checklist.setFixedWidth(340)
-
-        head_left = QVBoxLayout()
-        head_left.addWidget(title)
-        head_left.addWidget(self.meta)
-        head_left.addWidget(self.cards_box)
-        head_left.addWidget(self.intro)
-        head_left.addStretch(1)
-        header = QHBoxLayout()
-        header.addLayout(head_left, 1)
-        header.addWidget(self.checklist, 0, Qt.AlignmentFlag.AlignTop)
+        header = page_header((page_title("3 · Empower with low-code"), self.meta, self.cards_box, self.intro),
+                             self.checklist, 300)
 
         # --- tabs
         self.tabs = QTabWidget()
-        self.request_model = RequestTableModel(edit=self._edit_request, parent=self)
-        self.tool_model = ToolTableModel(edit=self._edit_tool, parent=self)
+        self.request_model = RequestTableModel(edit=cell_editor(doc, REQUEST, cmd.edit_request), parent=self)
+        self.tool_model = ToolTableModel(edit=cell_editor(doc, TOOL, cmd.edit_tool), parent=self)
         self.tabs.addTab(self._build_requests_tab(), "Requests")
         self.tabs.addTab(self._build_tools_tab(), "Tools")
         self.share_chart = WeeklyShareChart()
@@ -153,8 +124,7 @@ class LowcodePage(QWidget):
         self.tabs.addTab(self.reasons_chart, "Why developers (Pareto)")
         self.tabs.currentChanged.connect(lambda _i: self._draw_visible_chart())
 
-        self.empty_label = plain_label("This workspace holds no plan yet. Choose Plan ▸ New plan… to start one.")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label = no_plan_label()
         self.empty_label.setVisible(False)
 
         layout = QVBoxLayout(self)
@@ -166,79 +136,50 @@ class LowcodePage(QWidget):
         self.refresher = ScopedRefresh(self, doc, ("lowcode",), self.refresh)
 
     # ----------------------------------------------------------------- building
-    def _table(self, model: RowModel, proxy: QSortFilterProxyModel, name: str) -> QTableView:
-        table = QTableView()
-        table.setObjectName(name)
-        table.setModel(proxy)
-        table.setItemDelegate(LowcodeDelegate(model, table))
-        table.setSortingEnabled(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                              | QAbstractItemView.EditTrigger.EditKeyPressed
-                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(24)
-        table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        hh = table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(True)
-        for i, col in enumerate(model.COLUMNS):
-            table.setColumnWidth(i, col.width)
-        return table
-
     def _build_requests_tab(self) -> QWidget:
-        self.request_proxy = RequestFilterProxy(self)
-        self.request_proxy.setSourceModel(self.request_model)
-        self.request_table = self._table(self.request_model, self.request_proxy, "lowcodeRequests")
-        self.request_table.sortByColumn(RequestTableModel.column_index("requested"), Qt.SortOrder.DescendingOrder)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.request_table, self.delete_request,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.request_proxy = RowFilterProxy(self, text_keys=TEXT_KEYS)
+        self.request_table = row_table(self.request_model, self.request_proxy, "lowcodeRequests", row_height=24,
+                                       on_delete=self.delete_request, stretch="title")
+        self.request_table.sortByColumn(self.request_model.column_index("requested"), Qt.SortOrder.DescendingOrder)
 
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText("Filter (title, team, tool, type, reason)")
+        self.filter_text.setMinimumWidth(110)
         self.filter_text.setClearButtonEnabled(True)
         self.filter_text.textChanged.connect(self.request_proxy.set_text)
         self.filter_route = QComboBox()
         for label, value in (("All routes", None), ("Self-serve", "self-serve"), ("Developer", "developer")):
             self.filter_route.addItem(label, value)
+        compact_combo(self.filter_route, 7)
         self.filter_route.currentIndexChanged.connect(
-            lambda _i: self.request_proxy.set_route(self.filter_route.currentData()))
+            lambda _i: self.request_proxy.set_filter("route", self.filter_route.currentData()))
         self.filter_state = QComboBox()
-        for label, value in (("Open and delivered", None), ("Open", "open"), ("Delivered", "delivered"),
+        for label, value in (("All states", None), ("Open", "open"), ("Delivered", "delivered"),
                              ("Developer queue", "queue")):
             self.filter_state.addItem(label, value)
-        self.filter_state.currentIndexChanged.connect(
-            lambda _i: self.request_proxy.set_state(self.filter_state.currentData()))
-        self.add_request_button = QPushButton("Add request…")
+        compact_combo(self.filter_state, 8)
+        self.filter_state.currentIndexChanged.connect(lambda _i: self.request_proxy.set_row_filter(
+            "state", self.request_model.accepts(self.filter_state.currentData())))
+        self.add_request_button = QPushButton("Add…")
+        self.add_request_button.setToolTip("Add a request to the ledger")
         self.add_request_button.clicked.connect(self.add_request)
-        self.import_button = QPushButton("Import CSV/XLSX…")
-        self.import_button.setToolTip("Add requests from a spreadsheet: all rows or none")
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Add requests from a CSV or XLSX spreadsheet: all rows or none")
         self.import_button.clicked.connect(self.import_requests)
         self.edit_request_button = QPushButton("Edit…")
         self.edit_request_button.clicked.connect(self.edit_request)
-        self.deliver_button = QPushButton("Mark delivered")
-        self.deliver_button.setToolTip("Record today as the delivery date of the selected open request")
-        self.deliver_button.clicked.connect(self.mark_delivered)
+        self.deliver_button = QPushButton(MARK_DELIVERED)
+        self.deliver_button.setToolTip("Record today as the delivery date of the selected open request; "
+                                       "on a delivered request, mark it open again")
+        self.deliver_button.clicked.connect(self.toggle_delivered)
         self.delete_request_button = QPushButton("Delete")
         self.delete_request_button.clicked.connect(self.delete_request)
         self.request_count = plain_label(wrap=False, name="muted")
 
-        tools = QHBoxLayout()
-        tools.addWidget(self.filter_text, 1)
-        tools.addWidget(self.filter_route)
-        tools.addWidget(self.filter_state)
-        tools.addSpacing(8)
-        for b in (self.add_request_button, self.import_button, self.edit_request_button, self.deliver_button,
-                  self.delete_request_button):
-            tools.addWidget(b)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addLayout(tools)
-        layout.addWidget(self.request_table, 1)
-        layout.addWidget(self.request_count)
+        page = table_page(self.request_table, (
+            self.filter_text, self.filter_route, self.filter_state, 8, self.add_request_button, self.edit_request_button,
+            self.import_button, self.deliver_button, self.delete_request_button), self.request_count)
+        self.request_table.selectionModel().currentRowChanged.connect(lambda *_a: self._name_deliver_button())
         self.request_proxy.rowsInserted.connect(lambda *_a: self._count_shown())
         self.request_proxy.rowsRemoved.connect(lambda *_a: self._count_shown())
         self.request_proxy.modelReset.connect(self._count_shown)
@@ -246,13 +187,10 @@ class LowcodePage(QWidget):
         return page
 
     def _build_tools_tab(self) -> QWidget:
-        self.tool_proxy = QSortFilterProxyModel(self)
-        self.tool_proxy.setSourceModel(self.tool_model)
-        self.tool_proxy.setSortRole(SORT_ROLE)
-        self.tool_table = self._table(self.tool_model, self.tool_proxy, "lowcodeTools")
+        self.tool_proxy = RowFilterProxy(self)
+        self.tool_table = row_table(self.tool_model, self.tool_proxy, "lowcodeTools", row_height=24,
+                                    on_delete=self.delete_tool)
         self.tool_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tool_table, self.delete_tool,
-                  context=Qt.ShortcutContext.WidgetShortcut)
         self.add_tool_button = QPushButton("Add tool…")
         self.add_tool_button.clicked.connect(self.add_tool)
         self.edit_tool_button = QPushButton("Edit…")
@@ -260,16 +198,8 @@ class LowcodePage(QWidget):
         self.delete_tool_button = QPushButton("Delete")
         self.delete_tool_button.clicked.connect(self.delete_tool)
         self.tool_note = plain_label(name="muted")
-        tools = QHBoxLayout()
-        tools.addWidget(self.tool_note, 1)
-        tools.addWidget(self.add_tool_button)
-        tools.addWidget(self.edit_tool_button)
-        tools.addWidget(self.delete_tool_button)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addLayout(tools)
-        layout.addWidget(self.tool_table, 1)
-        return page
+        return table_page(self.tool_table, (self.tool_note, self.add_tool_button, self.edit_tool_button,
+                                            self.delete_tool_button))
 
     # ----------------------------------------------------------------- refresh
     def schedule_refresh(self) -> None:
@@ -301,7 +231,7 @@ class LowcodePage(QWidget):
             self.meta.setText("")
             self.intro.setText("")
             self.request_model.set_rows([], self._today(), editable=False)
-            self.tool_model.set_rows([], self._today(), editable=False)
+            self.tool_model.set_rows([], editable=False)
             return
         as_of = self._today()
         self.state = st = svc.lowcode_state(self.doc.ws, plan.id, as_of)
@@ -317,7 +247,7 @@ class LowcodePage(QWidget):
         self.request_model.set_tool_names([t.name for t in st.tools])
         self.request_model.set_rows(st.requests, as_of, editable=writable)
         self.tool_model.set_usage(st.requests, as_of)
-        self.tool_model.set_rows(st.tools, as_of, editable=writable)
+        self.tool_model.set_rows(st.tools, editable=writable)
         self.tabs.setTabText(0, f"Requests ({len(st.requests)})")
         self.tabs.setTabText(1, f"Tools ({len(st.tools)})")
         adopted = sum(t.status == "adopted" for t in st.tools)
@@ -325,6 +255,7 @@ class LowcodePage(QWidget):
             f"{adopted} adopted · {st.figures.people_trained} people trained on tools rolling out or adopted. "
             "Double-click a cell to edit it.")
         self._count_shown()
+        self._name_deliver_button()
         self._dirty_charts = set(self.charts)
         self._draw_visible_chart()
 
@@ -339,9 +270,13 @@ class LowcodePage(QWidget):
         recent, recent_self = st.recent_delivered
         last4 = f.share_last_4_weeks
         caption = f"Last 4 weeks ({recent_self} of {recent})" if recent else "Last 4 weeks (none delivered)"
+        enough = recent >= MIN_EVIDENCE
+        if recent and not enough:
+            caption = f"Last 4 weeks ({recent_self} of {recent}: too few to judge)"
         c["last4"].set(_percent(last4), caption,
-                       NEUTRAL if last4 is None else (GOOD if last4 >= f.target_share else WARN),
-                       "Self-serve share of the requests delivered in the 28 days up to today")
+                       NEUTRAL if last4 is None or not enough else (GOOD if last4 >= f.target_share else WARN),
+                       "Self-serve share of the requests delivered in the 28 days up to today; it counts "
+                       f"against the target from {MIN_EVIDENCE} deliveries on")
         cum = f.share_cumulative
         caption = f"All time ({f.self_serve} of {f.delivered})" if f.delivered else "All time (none delivered)"
         c["cumulative"].set(_percent(cum), caption,
@@ -365,9 +300,8 @@ class LowcodePage(QWidget):
     def _count_shown(self) -> None:
         total = self.request_model.rowCount()
         shown = self.request_proxy.rowCount()
-        self.request_count.setText(f"{shown} of {total} requests shown" if shown != total else
-                                   f"{total} requests. Double-click a cell to edit it; the Delivered cell steps "
-                                   "below the requested date to 'open'.")
+        self.request_count.setText(f"{shown} of {count_of(total, 'request')} shown" if shown != total else
+                                   f"{count_of(total, 'request')}. Double-click a cell to edit it.")
 
     # ----------------------------------------------------------------- editing
     def _target_changed(self, value: int) -> None:
@@ -379,63 +313,71 @@ class LowcodePage(QWidget):
         if not self.doc.execute(SetTargetShare(self.doc, plan.id, value / 100)):
             self.schedule_refresh()
 
-    def _edit_request(self, request_id: int, key: str, value) -> bool:
-        title = next(c.title for c in RequestTableModel.COLUMNS if c.key == key)
-        return self.doc.execute(EditRequest(self.doc, request_id, {key: value}, f"Edit {title.lower()}"))
-
-    def _edit_tool(self, tool_id: int, key: str, value) -> bool:
-        title = next(c.title for c in ToolTableModel.COLUMNS if c.key == key)
-        return self.doc.execute(EditTool(self.doc, tool_id, {key: value}, f"Edit {title.lower()}"))
-
-    def selected_request(self):
-        index = self.request_table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.request_model.row(self.request_proxy.mapToSource(index).row())
-
-    def selected_tool(self):
-        index = self.tool_table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.tool_model.row(self.tool_proxy.mapToSource(index).row())
+    def _selected(self, table):
+        """The row selected in *table*, or None (also when the workspace is read-only)."""
+        return None if self.doc.read_only else selected_row(table)
 
     def _dialog_lists(self) -> dict:
         st = self.state
         return {"tool_names": [t.name for t in st.tools] if st else [],
                 "teams": sorted({r.team for r in st.requests if r.team}) if st else []}
 
-    def add_request(self) -> None:
+    def _run_dialog(self, dialog) -> bool:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def _add_through(self, make_dialog, add) -> None:
+        """Open the dialog a new row starts from; accepted, its draft is added as one undo step."""
         plan = self.doc.plan()
         if plan is None or self.doc.read_only:
             return
-        today = self._today()
-        dialog = RequestDialog({"requested": today, "today": today}, parent=self, **self._dialog_lists())
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.doc.execute(AddRequest(self.doc, plan.id, dialog.draft()))
+        dialog = make_dialog()
+        if self._run_dialog(dialog):
+            self.doc.execute(add(self.doc, plan.id, dialog.draft()))
+
+    def _edit_through(self, table, make_dialog, edit, text: str) -> None:
+        """Open a dialog on the row selected in *table*; the fields the user changed become
+        one undo step."""
+        item = self._selected(table)
+        if item is None:
+            return
+        dialog = make_dialog(asdict(item))
+        if self._run_dialog(dialog):
+            changes = {k: v for k, v in dialog.values().items() if v != getattr(item, k)}
+            if changes:
+                self.doc.execute(edit(self.doc, item.id, changes, text))
+
+    def add_request(self) -> None:
+        self._add_through(lambda: RequestDialog({"requested": self._today()}, parent=self, **self._dialog_lists()),
+                          cmd.add_request)
 
     def edit_request(self) -> None:
-        r = self.selected_request()
-        if r is None or self.doc.read_only:
-            return
-        values = asdict(r) | {"today": self._today()}
-        dialog = RequestDialog(values, editing=True, parent=self, **self._dialog_lists())
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            changes = {k: v for k, v in dialog.values().items() if v != getattr(r, k)}
-            if changes:
-                self.doc.execute(EditRequest(self.doc, r.id, changes, "Edit request"))
+        self._edit_through(self.request_table, lambda values: RequestDialog(
+            values, editing=True, parent=self, **self._dialog_lists()), cmd.edit_request, "Edit request")
+
+    def _name_deliver_button(self) -> None:
+        r = selected_row(self.request_table)
+        self.deliver_button.setText(MARK_OPEN if r is not None and r.delivered is not None else MARK_DELIVERED)
+
+    def toggle_delivered(self) -> None:
+        """Mark the selected open request delivered today, or a delivered one open again."""
+        r = self._selected(self.request_table)
+        if r is not None and r.delivered is not None:
+            self.doc.execute(cmd.edit_request(self.doc, r.id, {"delivered": None}, "Mark request open"))
+        else:
+            self.mark_delivered()
+        self._name_deliver_button()
 
     def mark_delivered(self) -> None:
-        r = self.selected_request()
-        if r is None or self.doc.read_only or r.delivered is not None:
+        r = self._selected(self.request_table)
+        if r is None or r.delivered is not None:
             return
-        self.doc.execute(EditRequest(self.doc, r.id, {"delivered": max(self._today(), r.requested)},
-                                     "Mark request delivered"))
+        self.doc.execute(cmd.edit_request(self.doc, r.id, {"delivered": max(self._today(), r.requested)},
+                                          "Mark request delivered"))
 
     def delete_request(self) -> None:
-        r = self.selected_request()
-        if r is None or self.doc.read_only:
-            return
-        self.doc.execute(DeleteRequest(self.doc, r.id, r.title))
+        r = self._selected(self.request_table)
+        if r is not None:
+            self.doc.execute(cmd.delete_request(self.doc, r.id, r.title))
 
     def import_requests(self) -> None:
         plan = self.doc.plan()
@@ -448,25 +390,13 @@ class LowcodePage(QWidget):
         wizard.open()
 
     def add_tool(self) -> None:
-        plan = self.doc.plan()
-        if plan is None or self.doc.read_only:
-            return
-        dialog = ToolDialog(parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.doc.execute(AddTool(self.doc, plan.id, dialog.draft()))
+        self._add_through(lambda: ToolDialog(parent=self), cmd.add_tool)
 
     def edit_tool(self) -> None:
-        t = self.selected_tool()
-        if t is None or self.doc.read_only:
-            return
-        dialog = ToolDialog(asdict(t), editing=True, parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            changes = {k: v for k, v in dialog.values().items() if v != getattr(t, k)}
-            if changes:
-                self.doc.execute(EditTool(self.doc, t.id, changes, "Edit tool"))
+        self._edit_through(self.tool_table, lambda values: ToolDialog(values, editing=True, parent=self),
+                           cmd.edit_tool, "Edit tool")
 
     def delete_tool(self) -> None:
-        t = self.selected_tool()
-        if t is None or self.doc.read_only:
-            return
-        self.doc.execute(DeleteTool(self.doc, t.id, t.name))
+        t = self._selected(self.tool_table)
+        if t is not None:
+            self.doc.execute(cmd.delete_tool(self.doc, t.id, t.name))
