@@ -35,6 +35,12 @@ Rules (in this order for each capability)
     layer (``2 * count > capabilities in that layer``; exactly half is
     fine). Reported with ``capability=None`` and ``department`` set.
 
+Wording
+-------
+Problems and advice name the capability as typed (never lower-cased) and each piece of
+advice names its capability, so no two findings read the same; the general example (a
+Commerce Operations team) is given once, with the first capability that has no A.
+
 Order of findings
 -----------------
 Capabilities in the order given, and for each one the rules in the order
@@ -55,7 +61,7 @@ that layer (the rows themselves are not marked by a bottleneck).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping, Sequence, Union
 
 __all__ = [
@@ -90,6 +96,10 @@ SEVERITY: dict[str, str] = {
     "accountability_bottleneck": "warning",
 }
 _RANK = {"warning": 1, "error": 2}
+
+#: Said once, with the first capability that has no A (not repeated for every one).
+NO_A_EXAMPLE = ("Where no department runs it end to end, consider a Commerce Operations team with "
+                "a mandate over the channels.")
 
 #: Number of departments holding R from which a capability counts as diffuse.
 DIFFUSE_MIN_RESPONSIBLE = 3
@@ -196,9 +206,8 @@ def _capability_findings(
                 cap.name,
                 None,
                 "no_accountable",
-                f"Nobody is accountable for {cap.name.lower()}.",
-                "Name one accountable department, for example a Commerce "
-                "Operations team with a mandate over the channels.",
+                f"Nobody is accountable for {cap.name}.",
+                f"Name one department accountable for {cap.name}.",
             )
         )
     elif len(a) > 1:
@@ -207,8 +216,8 @@ def _capability_findings(
                 cap.name,
                 None,
                 "multiple_accountable",
-                f"{_join(a)} are all accountable for {cap.name.lower()}.",
-                "Pick one A; the others become C or R.",
+                f"{_join(a)} are all accountable for {cap.name}.",
+                f"Keep one A for {cap.name}; the others become C or R.",
             )
         )
     if not r:
@@ -217,8 +226,8 @@ def _capability_findings(
                 cap.name,
                 None,
                 "no_responsible",
-                f"No department does the work for {cap.name.lower()}.",
-                "Mark the department that does the work as R.",
+                f"No department does the work for {cap.name}.",
+                f"Mark the department that does the work for {cap.name} as R.",
             )
         )
     if len(r) >= DIFFUSE_MIN_RESPONSIBLE:
@@ -230,7 +239,7 @@ def _capability_findings(
                 "diffuse",
                 f"{cap.name} is done by {len(r)} departments ({_join(r)}) {owner}: "
                 "everybody and nobody owns it.",
-                "Give the work to one or two departments; the others become C or I.",
+                f"Give {cap.name} to one or two departments; the others become C or I.",
             )
         )
     return found
@@ -275,6 +284,11 @@ def check_ownership(
     for cap in capabilities:
         found += _capability_findings(cap, held[cap.name])
     found += [f for _, f in _bottlenecks(capabilities, departments, held)]
+    # the general advice is given once, with the first capability that has no A
+    first = next((i for i, f in enumerate(found) if f.rule == "no_accountable"), None)
+    if first is not None:
+        f = found[first]
+        found[first] = replace(f, advice=f.advice + " " + NO_A_EXAMPLE)
     return found
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.schema import Base
+from models.core.versioning import Versioned
 
 
 class OwnershipDepartment(Base):
@@ -32,7 +33,7 @@ class OwnershipCapability(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class OwnershipAssignment(Base):
+class OwnershipAssignment(Versioned, Base):
     __tablename__ = "ownership_assignments"
 
     capability_id: Mapped[int] = mapped_column(

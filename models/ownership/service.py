@@ -13,15 +13,16 @@ Escalation (who a capability's problems go to) is stored as text:
 ``""`` (nobody yet), ``"revenue_architect"`` (the plan's Revenue Architect),
 ``"squad:<id>"`` (a squad of the plan) or a person's name.
 
-Also here, registered in ``models.core.sections``: the ``"ownership"`` key of
+Also here, declared in ``models.ownership.feature``: the ``"ownership"`` key of
 ``summary --json``, the ``"ownership"`` section of ``plan dump``/``load``, the
-Overview check "Every capability has exactly one A" and the demo map.
+Overview check "Every capability has exactly one A" and the demo map. The
+fields are declared in ``models.ownership.entities``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -37,19 +38,18 @@ from models.ownership.checks import (
     check_ownership,
     every_capability_has_one_a,
 )
-from models.plan.service import PlanError
+from models.core.fields import Entity
 from models.core.transfer import Section
+from models.core.workspace import Workspace
+from models.ownership.entities import CAPABILITY, DEPARTMENT, LAYER_NAMES, MAX_SYSTEMS, NAME_LIMIT
 from models.ownership.schema import OwnershipAssignment, OwnershipCapability, OwnershipDepartment
 from models.plan.schema import Plan
+from models.plan.service import Edit, PlanError, assign, fetch
 from models.squad.schema import Squad
-from models.core.workspace import Workspace
 
-LAYER_NAMES = {"front": "Front of house", "middle": "Middle of house", "back": "Back of house"}
 LETTER_NAMES = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
 REVENUE_ARCHITECT = "revenue_architect"
 SQUAD_PREFIX = "squad:"
-NAME_LIMIT = 200
-MAX_SYSTEMS = 20
 
 CellKey = tuple[int, int]  # (capability id, department id)
 
@@ -89,6 +89,12 @@ class OwnershipMap:
     @property
     def is_empty(self) -> bool:
         return not self.departments and not self.capabilities
+
+    @property
+    def filled_in(self) -> bool:
+        """The leader has started filling the map in: at least one cell holds a letter. Until
+        then the map reads "not filled in yet", not as a finding for every capability."""
+        return bool(self.cells)
 
     def letter(self, capability_id: int, department_id: int) -> str:
         return self.cells.get((capability_id, department_id), "")
@@ -160,21 +166,15 @@ def _capability_order(c: CapabilityInfo | OwnershipCapability) -> tuple[int, int
 
 # --------------------------------------------------------------------------- validation
 
-def _clean_name(value: Any, label: str) -> str:
-    text = "" if value is None else str(value).strip()
-    if not text:
-        raise PlanError(f"{label} is required")
-    if len(text) > NAME_LIMIT:
-        raise PlanError(f"{label} is longer than {NAME_LIMIT} characters")
+def _one_line(text: str, label: str) -> str:
     if "\n" in text or "\r" in text:
         raise PlanError(f"{label} must fit on one line")
     return text
 
 
-def _clean_layer(value: Any) -> str:
-    if value not in LAYERS:
-        raise PlanError(f"layer must be one of {', '.join(LAYERS)}, not {value!r}")
-    return value
+def _clean_name(entity: Entity, value: Any) -> str:
+    name = entity.field("name")
+    return _one_line(name.clean(value), name.label)
 
 
 def _clean_systems(value: Any) -> tuple[str, ...]:
@@ -219,91 +219,162 @@ def _clean_escalation(s: Session, plan_id: int, value: Any) -> str:
         if squad is None or squad.plan_id != plan_id:
             raise PlanError("a capability can escalate only to a squad of the same plan")
         return f"{SQUAD_PREFIX}{squad_id}"
-    if len(text) > NAME_LIMIT:
-        raise PlanError(f"escalation is longer than {NAME_LIMIT} characters")
-    if "\n" in text or "\r" in text:
-        raise PlanError("escalation must fit on one line")
-    return text
+    return _one_line(CAPABILITY.field("escalation").clean(text), "escalation")
 
 
-def _plan(s: Session, plan_id: int) -> Plan:
-    plan = s.get(Plan, plan_id)
-    if plan is None:
-        raise PlanError(f"no plan with id {plan_id}")
-    return plan
+# --------------------------------------------------------------------------- departments and capabilities alike
+
+def _new_department(d: DepartmentInfo) -> OwnershipDepartment:
+    return OwnershipDepartment(id=d.id, plan_id=d.plan_id, name=d.name, position=d.position)
 
 
-def _department(s: Session, department_id: int) -> OwnershipDepartment:
-    d = s.get(OwnershipDepartment, department_id)
-    if d is None:
-        raise PlanError(f"no department with id {department_id}")
-    return d
+def _new_capability(c: Capability | CapabilityInfo, **ids: int) -> OwnershipCapability:
+    return OwnershipCapability(name=c.name, layer=c.layer, systems="\n".join(c.systems),
+                               escalation=getattr(c, "escalation", ""), **ids)
 
 
-def _capability(s: Session, capability_id: int) -> OwnershipCapability:
-    c = s.get(OwnershipCapability, capability_id)
-    if c is None:
-        raise PlanError(f"no capability with id {capability_id}")
-    return c
+@dataclass(frozen=True)
+class _Axis:
+    """Departments (the columns) or capabilities (the rows): what their shared code needs."""
+
+    entity: Entity
+    table: type
+    #: the assignment column pointing at this axis, the one pointing across, and the table across
+    own: str
+    across: str
+    across_table: type
+    order: Callable[[Any], Any]
+    #: the frozen dataclass of a row, and a row (id included) from it
+    info: Callable[[Any], Any]
+    new: Callable[[Any], Any]
+    #: rows move among those of the same group (a capability's layer); the message at its edge
+    group: Callable[[Any], Any]
+    edge: Callable[[Any], str]
 
 
-def _check_department_name(s: Session, plan_id: int, name: str, own_id: int | None = None) -> None:
-    q = select(OwnershipDepartment.id).where(OwnershipDepartment.plan_id == plan_id,
-                                             OwnershipDepartment.name == name)
-    found = s.scalar(q)
+DEPARTMENTS = _Axis(DEPARTMENT, OwnershipDepartment, "department_id", "capability_id", OwnershipCapability,
+                    lambda d: (d.position, d.id), _department_info, _new_department,
+                    lambda _d: None, lambda _group: "the department is already at the edge of the map")
+CAPABILITIES = _Axis(CAPABILITY, OwnershipCapability, "capability_id", "department_id", OwnershipDepartment,
+                     _capability_order, _capability_info,
+                     lambda c: _new_capability(c, id=c.id, plan_id=c.plan_id, position=c.position),
+                     lambda c: c.layer,
+                     lambda layer: f"the capability is already at the edge of the {LAYER_NAMES[layer].lower()}")
+
+
+def _get(s: Session, axis: _Axis, row_id: int) -> Any:
+    return fetch(s, axis.table, row_id, axis.entity.name)
+
+
+def _rows(s: Session, axis: _Axis, plan_id: int) -> list:
+    return sorted(s.scalars(select(axis.table).where(axis.table.plan_id == plan_id)), key=axis.order)
+
+
+def _check_name(s: Session, axis: _Axis, plan_id: int, name: str, own_id: int | None = None) -> None:
+    found = s.scalar(select(axis.table.id).where(axis.table.plan_id == plan_id, axis.table.name == name))
     if found is not None and found != own_id:
-        raise PlanError(f"a department named {name!r} is already in the map")
+        raise PlanError(f"a {axis.entity.name} named {name!r} is already in the map")
 
 
-def _check_capability_name(s: Session, plan_id: int, name: str, own_id: int | None = None) -> None:
-    q = select(OwnershipCapability.id).where(OwnershipCapability.plan_id == plan_id,
-                                             OwnershipCapability.name == name)
-    found = s.scalar(q)
-    if found is not None and found != own_id:
-        raise PlanError(f"a capability named {name!r} is already in the map")
+def _last_position(s: Session, axis: _Axis, plan_id: int) -> int:
+    return max((r.position for r in _rows(s, axis, plan_id)), default=-1) + 1
 
 
-def _departments(s: Session, plan_id: int) -> list[OwnershipDepartment]:
-    q = select(OwnershipDepartment).where(OwnershipDepartment.plan_id == plan_id)
-    return sorted(s.scalars(q), key=lambda d: (d.position, d.id))
+def _add(ws: Workspace, axis: _Axis, plan_id: int, make: Callable[[Session], Any]) -> Any:
+    """Add the row ``make(session)`` builds (named, not yet placed) as the last of its axis;
+    return its info."""
+    with ws.write() as s:
+        fetch(s, Plan, plan_id, "plan")
+        row = make(s)
+        _check_name(s, axis, plan_id, row.name)
+        row.plan_id = plan_id
+        row.position = _last_position(s, axis, plan_id)
+        s.add(row)
+        s.flush()
+        return axis.info(row)
 
 
-def _capabilities(s: Session, plan_id: int) -> list[OwnershipCapability]:
-    q = select(OwnershipCapability).where(OwnershipCapability.plan_id == plan_id)
-    return sorted(s.scalars(q), key=_capability_order)
+def _remove(ws: Workspace, axis: _Axis, row_id: int) -> tuple[Any, tuple[tuple[int, str], ...]]:
+    """Delete a row or column with its letters; return its info and (id across, letter) of each letter."""
+    with ws.write() as s:
+        row = _get(s, axis, row_id)
+        mine = getattr(OwnershipAssignment, axis.own)
+        cells = tuple(sorted((getattr(a, axis.across), a.letter)
+                             for a in s.scalars(select(OwnershipAssignment).where(mine == row_id))))
+        s.execute(delete(OwnershipAssignment).where(mine == row_id))
+        s.delete(row)
+        return axis.info(row), cells
 
 
-def _cells(s: Session, plan_id: int) -> dict[CellKey, str]:
-    q = (select(OwnershipAssignment)
-         .join(OwnershipCapability, OwnershipAssignment.capability_id == OwnershipCapability.id)
-         .where(OwnershipCapability.plan_id == plan_id))
-    return {(a.capability_id, a.department_id): a.letter for a in s.scalars(q)}
+def _restore(ws: Workspace, axis: _Axis, info: Any, cells: Iterable[tuple[int, str]]) -> None:
+    """Put back a removed row (with its id) and those of its letters whose other end still exists."""
+    with ws.write() as s:
+        fetch(s, Plan, info.plan_id, "plan")
+        _check_name(s, axis, info.plan_id, info.name)
+        s.add(axis.new(info))
+        s.flush()
+        for other_id, letter in cells:
+            if s.get(axis.across_table, other_id) is not None:
+                s.add(OwnershipAssignment(**{axis.own: info.id, axis.across: other_id}, letter=letter))
+
+
+def _set_positions(ws: Workspace, axis: _Axis, plan_id: int, positions: Mapping[int, int]) -> dict[int, int]:
+    with ws.write() as s:
+        fetch(s, Plan, plan_id, "plan")
+        by_id = {r.id: r for r in _rows(s, axis, plan_id)}
+        if not set(positions) <= set(by_id):
+            raise PlanError(f"that {axis.entity.name} is not in this plan's ownership map")
+        before = {i: by_id[i].position for i in positions}
+        for row_id, position in positions.items():
+            by_id[row_id].position = int(position)
+        return before
+
+
+def _move(ws: Workspace, axis: _Axis, row_id: int, offset: int) -> dict[int, int]:
+    """Move a row or column by *offset* among those of its group; return the previous positions."""
+    with ws.read() as s:
+        moved = _get(s, axis, row_id)
+        plan_id, group = moved.plan_id, axis.group(moved)
+        rows = _rows(s, axis, plan_id)
+    same = [r.id for r in rows if axis.group(r) == group]
+    i = same.index(row_id)
+    if not 0 <= i + offset < len(same):
+        raise PlanError(axis.edge(group))
+    same.insert(i + offset, same.pop(i))
+    order = [r.id for r in rows if axis.group(r) != group] + same
+    return _set_positions(ws, axis, plan_id, {x: n for n, x in enumerate(order)})
 
 
 def _read_map(s: Session, plan_id: int) -> OwnershipMap:
+    q = (select(OwnershipAssignment)
+         .join(OwnershipCapability, OwnershipAssignment.capability_id == OwnershipCapability.id)
+         .where(OwnershipCapability.plan_id == plan_id))
     return OwnershipMap(
         plan_id,
-        tuple(_department_info(d) for d in _departments(s, plan_id)),
-        tuple(_capability_info(c) for c in _capabilities(s, plan_id)),
-        _cells(s, plan_id),
+        tuple(_department_info(d) for d in _rows(s, DEPARTMENTS, plan_id)),
+        tuple(_capability_info(c) for c in _rows(s, CAPABILITIES, plan_id)),
+        {(a.capability_id, a.department_id): a.letter for a in s.scalars(q)},
     )
-
-
-def _next_position(rows: Iterable[Any]) -> int:
-    return max((r.position for r in rows), default=-1) + 1
 
 
 # --------------------------------------------------------------------------- reading
 
 def get_map(ws: Workspace, plan_id: int) -> OwnershipMap:
     with ws.read() as s:
-        _plan(s, plan_id)
+        fetch(s, Plan, plan_id, "plan")
         return _read_map(s, plan_id)
+
+
+def map_view(ws: Workspace, plan_id: int) -> tuple[OwnershipMap, list[EscalationChoice]]:
+    """The map and who its capabilities can escalate to, in one read (what the page shows)."""
+    with ws.read() as s:
+        choices = _escalation_choices(s, plan_id)
+        return _read_map(s, plan_id), choices
 
 
 def get_capability(ws: Workspace, capability_id: int) -> CapabilityInfo:
     with ws.read() as s:
-        return _capability_info(_capability(s, capability_id))
+        return _capability_info(_get(s, CAPABILITIES, capability_id))
 
 
 def has_map(ws: Workspace, plan_id: int) -> bool:
@@ -314,20 +385,19 @@ def escalation_choices(ws: Workspace, plan_id: int) -> list[EscalationChoice]:
     """Who a capability can escalate to: nobody, the plan's Revenue Architect,
     each squad of the plan. (Any person's name is accepted as well.)"""
     with ws.read() as s:
-        plan = _plan(s, plan_id)
-        squads = list(s.scalars(select(Squad).where(Squad.plan_id == plan_id).order_by(Squad.id)))
-        choices = [EscalationChoice("", "(nobody yet)"),
-                   EscalationChoice(REVENUE_ARCHITECT, _architect_label(plan.revenue_architect))]
-        choices += [EscalationChoice(f"{SQUAD_PREFIX}{q.id}", _squad_label(q.name)) for q in squads]
-        return choices
+        return _escalation_choices(s, plan_id)
+
+
+def _escalation_choices(s: Session, plan_id: int) -> list[EscalationChoice]:
+    plan = fetch(s, Plan, plan_id, "plan")
+    squads = s.scalars(select(Squad).where(Squad.plan_id == plan_id).order_by(Squad.id))
+    return ([EscalationChoice("", "(nobody yet)"),
+             EscalationChoice(REVENUE_ARCHITECT, _architect_label(plan.revenue_architect))]
+            + [EscalationChoice(f"{SQUAD_PREFIX}{q.id}", f"Squad: {q.name}") for q in squads])
 
 
 def _architect_label(name: str) -> str:
     return f"Revenue Architect ({name})" if name.strip() else "Revenue Architect (not named yet)"
-
-
-def _squad_label(name: str) -> str:
-    return f"Squad: {name}"
 
 
 def escalation_label(value: str, choices: Sequence[EscalationChoice]) -> str:
@@ -345,22 +415,25 @@ def escalation_label(value: str, choices: Sequence[EscalationChoice]) -> str:
 def create_default_map(ws: Workspace, plan_id: int) -> OwnershipMap:
     """Start the plan's map from the default capabilities and departments, all cells blank."""
     with ws.write() as s:
-        _plan(s, plan_id)
-        if _departments(s, plan_id) or _capabilities(s, plan_id):
-            raise PlanError("this plan already has an ownership map")
+        _refuse_a_second_map(s, plan_id)
         for i, name in enumerate(DEFAULT_DEPARTMENTS):
             s.add(OwnershipDepartment(plan_id=plan_id, name=name, position=i))
         for i, cap in enumerate(DEFAULT_CAPABILITIES):
-            s.add(OwnershipCapability(plan_id=plan_id, name=cap.name, layer=cap.layer,
-                                      systems="\n".join(cap.systems), escalation="", position=i))
+            s.add(_new_capability(cap, plan_id=plan_id, position=i))
         s.flush()
         return _read_map(s, plan_id)
+
+
+def _refuse_a_second_map(s: Session, plan_id: int) -> None:
+    fetch(s, Plan, plan_id, "plan")
+    if _rows(s, DEPARTMENTS, plan_id) or _rows(s, CAPABILITIES, plan_id):
+        raise PlanError("this plan already has an ownership map")
 
 
 def clear_map(ws: Workspace, plan_id: int) -> OwnershipMap:
     """Remove the whole map; return it (with ids) so ``restore_map`` can put it back."""
     with ws.write() as s:
-        _plan(s, plan_id)
+        fetch(s, Plan, plan_id, "plan")
         before = _read_map(s, plan_id)
         # assignments go with their capabilities (ON DELETE CASCADE)
         s.execute(delete(OwnershipCapability).where(OwnershipCapability.plan_id == plan_id))
@@ -371,15 +444,9 @@ def clear_map(ws: Workspace, plan_id: int) -> OwnershipMap:
 def restore_map(ws: Workspace, snapshot: OwnershipMap) -> None:
     """Put back a map returned by ``clear_map`` or ``create_default_map``, ids included."""
     with ws.write() as s:
-        _plan(s, snapshot.plan_id)
-        if _departments(s, snapshot.plan_id) or _capabilities(s, snapshot.plan_id):
-            raise PlanError("this plan already has an ownership map")
-        for d in snapshot.departments:
-            s.add(OwnershipDepartment(id=d.id, plan_id=d.plan_id, name=d.name, position=d.position))
-        for c in snapshot.capabilities:
-            s.add(OwnershipCapability(id=c.id, plan_id=c.plan_id, name=c.name, layer=c.layer,
-                                      systems="\n".join(c.systems), escalation=c.escalation,
-                                      position=c.position))
+        _refuse_a_second_map(s, snapshot.plan_id)
+        s.add_all([DEPARTMENTS.new(d) for d in snapshot.departments]
+                  + [CAPABILITIES.new(c) for c in snapshot.capabilities])
         s.flush()
         for (cap_id, dept_id), letter in snapshot.cells.items():
             s.add(OwnershipAssignment(capability_id=cap_id, department_id=dept_id, letter=letter))
@@ -389,76 +456,38 @@ def restore_map(ws: Workspace, snapshot: OwnershipMap) -> None:
 
 def add_department(ws: Workspace, plan_id: int, name: str) -> DepartmentInfo:
     """Add a department as the last column."""
-    name = _clean_name(name, "department name")
-    with ws.write() as s:
-        _plan(s, plan_id)
-        _check_department_name(s, plan_id, name)
-        d = OwnershipDepartment(plan_id=plan_id, name=name, position=_next_position(_departments(s, plan_id)))
-        s.add(d)
-        s.flush()
-        return _department_info(d)
+    name = _clean_name(DEPARTMENT, name)
+    return _add(ws, DEPARTMENTS, plan_id, lambda _s: OwnershipDepartment(name=name))
 
 
 def rename_department(ws: Workspace, department_id: int, name: str) -> str:
     """Rename; return the previous name."""
-    name = _clean_name(name, "department name")
+    name = _clean_name(DEPARTMENT, name)
     with ws.write() as s:
-        d = _department(s, department_id)
-        _check_department_name(s, d.plan_id, name, d.id)
-        before = d.name
-        d.name = name
+        d = _get(s, DEPARTMENTS, department_id)
+        _check_name(s, DEPARTMENTS, d.plan_id, name, d.id)
+        before, d.name = d.name, name
         return before
 
 
 def remove_department(ws: Workspace, department_id: int) -> RemovedDepartment:
     """Remove a department and its column of letters."""
-    with ws.write() as s:
-        d = _department(s, department_id)
-        info = _department_info(d)
-        cells = tuple(sorted((a.capability_id, a.letter) for a in s.scalars(
-            select(OwnershipAssignment).where(OwnershipAssignment.department_id == department_id))))
-        s.execute(delete(OwnershipAssignment).where(OwnershipAssignment.department_id == department_id))
-        s.delete(d)
-        return RemovedDepartment(info, cells)
+    return RemovedDepartment(*_remove(ws, DEPARTMENTS, department_id))
 
 
 def restore_department(ws: Workspace, removed: RemovedDepartment) -> None:
-    d = removed.department
-    with ws.write() as s:
-        _plan(s, d.plan_id)
-        _check_department_name(s, d.plan_id, d.name)
-        s.add(OwnershipDepartment(id=d.id, plan_id=d.plan_id, name=d.name, position=d.position))
-        s.flush()
-        for cap_id, letter in removed.cells:
-            if s.get(OwnershipCapability, cap_id) is not None:
-                s.add(OwnershipAssignment(capability_id=cap_id, department_id=d.id, letter=letter))
+    _restore(ws, DEPARTMENTS, removed.department, removed.cells)
 
 
 def set_department_positions(ws: Workspace, plan_id: int, positions: Mapping[int, int]) -> dict[int, int]:
     """Give departments of the plan these positions (id -> position); return
     the previous position of each one given."""
-    with ws.write() as s:
-        _plan(s, plan_id)
-        by_id = {d.id: d for d in _departments(s, plan_id)}
-        if not set(positions) <= set(by_id):
-            raise PlanError("that department is not in this plan's ownership map")
-        before = {i: by_id[i].position for i in positions}
-        for dept_id, position in positions.items():
-            by_id[dept_id].position = int(position)
-        return before
+    return _set_positions(ws, DEPARTMENTS, plan_id, positions)
 
 
 def move_department(ws: Workspace, department_id: int, offset: int) -> dict[int, int]:
     """Move a column left (offset < 0) or right; return the previous positions."""
-    with ws.read() as s:
-        plan_id = _department(s, department_id).plan_id
-        order = [d.id for d in _departments(s, plan_id)]
-    i = order.index(department_id)
-    j = i + offset
-    if not 0 <= j < len(order):
-        raise PlanError("the department is already at the edge of the map")
-    order.insert(j, order.pop(i))
-    return set_department_positions(ws, plan_id, {dept_id: n for n, dept_id in enumerate(order)})
+    return _move(ws, DEPARTMENTS, department_id, offset)
 
 
 # --------------------------------------------------------------------------- capabilities
@@ -466,53 +495,48 @@ def move_department(ws: Workspace, department_id: int, offset: int) -> dict[int,
 def add_capability(ws: Workspace, plan_id: int, name: str, layer: str,
                    systems: Any = (), escalation: str = "") -> CapabilityInfo:
     """Add a capability as the last row of its layer."""
-    name = _clean_name(name, "capability name")
-    layer = _clean_layer(layer)
+    name = _clean_name(CAPABILITY, name)
+    layer = CAPABILITY.field("layer").clean(layer)
     systems = _clean_systems(systems)
+    return _add(ws, CAPABILITIES, plan_id, lambda s: OwnershipCapability(
+        name=name, layer=layer, systems="\n".join(systems), escalation=_clean_escalation(s, plan_id, escalation)))
+
+
+CAPABILITY_FIELDS = CAPABILITY.keys + ("position",)
+
+
+def edit_capability(ws: Workspace, capability_id: int, changes: Mapping[str, Any]) -> Edit:
+    """Change name, layer, systems and/or escalation; return the previous and the new
+    value of every field that changed. A capability moved to another layer goes to
+    the end of it (its position changes too)."""
     with ws.write() as s:
-        _plan(s, plan_id)
-        _check_capability_name(s, plan_id, name)
-        c = OwnershipCapability(plan_id=plan_id, name=name, layer=layer, systems="\n".join(systems),
-                                escalation=_clean_escalation(s, plan_id, escalation),
-                                position=_next_position(_capabilities(s, plan_id)))
-        s.add(c)
-        s.flush()
-        return _capability_info(c)
-
-
-CAPABILITY_FIELDS = ("name", "layer", "systems", "escalation", "position")
-
-
-def update_capability(ws: Workspace, capability_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Change name, layer, systems and/or escalation; return the previous value
-    of every field that changed. A capability moved to another layer goes to
-    the end of it (its previous position is returned too)."""
-    with ws.write() as s:
-        c = _capability(s, capability_id)
-        before: dict[str, Any] = {}
+        c = _get(s, CAPABILITIES, capability_id)
         for key in changes:
             if key not in CAPABILITY_FIELDS:
                 raise PlanError(f"unknown capability field {key!r}")
         cleaned: dict[str, Any] = {}
         if "name" in changes:
-            cleaned["name"] = _clean_name(changes["name"], "capability name")
-            _check_capability_name(s, c.plan_id, cleaned["name"], c.id)
+            cleaned["name"] = _clean_name(CAPABILITY, changes["name"])
+            _check_name(s, CAPABILITIES, c.plan_id, cleaned["name"], c.id)
         if "layer" in changes:
-            cleaned["layer"] = _clean_layer(changes["layer"])
+            cleaned["layer"] = CAPABILITY.field("layer").clean(changes["layer"])
             if cleaned["layer"] != c.layer and "position" not in changes:
-                cleaned["position"] = _next_position(_capabilities(s, c.plan_id))
+                cleaned["position"] = _last_position(s, CAPABILITIES, c.plan_id)
         if "systems" in changes:
             cleaned["systems"] = "\n".join(_clean_systems(changes["systems"]))
         if "escalation" in changes:
             cleaned["escalation"] = _clean_escalation(s, c.plan_id, changes["escalation"])
         if "position" in changes:
             cleaned["position"] = int(changes["position"])
-        for key, value in cleaned.items():
-            old = getattr(c, key)
-            if old != value:
-                before[key] = _systems(old) if key == "systems" else old
-                setattr(c, key, value)
-        return before
+        edit = assign(c, cleaned)
+        # systems are stored one per line and handed out as a tuple
+        return Edit(*({k: _systems(v) if k == "systems" else v for k, v in values.items()}
+                      for values in (edit.before, edit.after)))
+
+
+def update_capability(ws: Workspace, capability_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``edit_capability``, returning only the previous values."""
+    return edit_capability(ws, capability_id, changes).before
 
 
 def set_escalation(ws: Workspace, capability_id: int, escalation: str) -> str:
@@ -522,58 +546,23 @@ def set_escalation(ws: Workspace, capability_id: int, escalation: str) -> str:
 
 
 def remove_capability(ws: Workspace, capability_id: int) -> RemovedCapability:
-    with ws.write() as s:
-        c = _capability(s, capability_id)
-        info = _capability_info(c)
-        cells = tuple(sorted((a.department_id, a.letter) for a in s.scalars(
-            select(OwnershipAssignment).where(OwnershipAssignment.capability_id == capability_id))))
-        s.execute(delete(OwnershipAssignment).where(OwnershipAssignment.capability_id == capability_id))
-        s.delete(c)
-        return RemovedCapability(info, cells)
+    """Remove a capability and its row of letters."""
+    return RemovedCapability(*_remove(ws, CAPABILITIES, capability_id))
 
 
 def restore_capability(ws: Workspace, removed: RemovedCapability) -> None:
-    c = removed.capability
-    with ws.write() as s:
-        _plan(s, c.plan_id)
-        _check_capability_name(s, c.plan_id, c.name)
-        s.add(OwnershipCapability(id=c.id, plan_id=c.plan_id, name=c.name, layer=c.layer,
-                                  systems="\n".join(c.systems), escalation=c.escalation,
-                                  position=c.position))
-        s.flush()
-        for dept_id, letter in removed.cells:
-            if s.get(OwnershipDepartment, dept_id) is not None:
-                s.add(OwnershipAssignment(capability_id=c.id, department_id=dept_id, letter=letter))
+    _restore(ws, CAPABILITIES, removed.capability, removed.cells)
 
 
 def set_capability_positions(ws: Workspace, plan_id: int, positions: Mapping[int, int]) -> dict[int, int]:
     """Give capabilities of the plan these positions (id -> position; layers
     still group them); return the previous position of each one given."""
-    with ws.write() as s:
-        _plan(s, plan_id)
-        by_id = {c.id: c for c in _capabilities(s, plan_id)}
-        if not set(positions) <= set(by_id):
-            raise PlanError("that capability is not in this plan's ownership map")
-        before = {i: by_id[i].position for i in positions}
-        for cap_id, position in positions.items():
-            by_id[cap_id].position = int(position)
-        return before
+    return _set_positions(ws, CAPABILITIES, plan_id, positions)
 
 
 def move_capability(ws: Workspace, capability_id: int, offset: int) -> dict[int, int]:
     """Move a row up (offset < 0) or down within its layer; return the previous positions."""
-    with ws.read() as s:
-        c = _capability(s, capability_id)
-        plan_id, layer = c.plan_id, c.layer
-        caps = _capabilities(s, plan_id)
-    same_layer = [x.id for x in caps if x.layer == layer]
-    i = same_layer.index(capability_id)
-    j = i + offset
-    if not 0 <= j < len(same_layer):
-        raise PlanError(f"the capability is already at the edge of the {LAYER_NAMES[layer].lower()}")
-    same_layer.insert(j, same_layer.pop(i))
-    order = [x.id for x in caps if x.layer != layer] + same_layer
-    return set_capability_positions(ws, plan_id, {cap_id: n for n, cap_id in enumerate(order)})
+    return _move(ws, CAPABILITIES, capability_id, offset)
 
 
 # --------------------------------------------------------------------------- cells
@@ -583,7 +572,7 @@ def set_cells(ws: Workspace, plan_id: int, letters: Mapping[CellKey, str | None]
     ('' or None); return the previous letter of every cell that changed."""
     cleaned = {key: _clean_letter(value) for key, value in letters.items()}
     with ws.write() as s:
-        _plan(s, plan_id)
+        fetch(s, Plan, plan_id, "plan")
         before: dict[CellKey, str] = {}
         for (cap_id, dept_id), value in cleaned.items():
             cap = s.get(OwnershipCapability, cap_id)
@@ -619,6 +608,7 @@ def summary_part(ws: Workspace, plan, as_of: date) -> dict[str, Any]:
         "capabilities": len(m.capabilities),
         "departments": len(m.departments),
         "every_capability_has_one_a": m.every_capability_has_one_a(),
+        "filled_in": m.filled_in,
         "findings": [
             {"capability": f.capability, "department": f.department, "rule": f.rule,
              "severity": f.severity, "problem": f.problem, "advice": f.advice}
@@ -637,6 +627,9 @@ def overview_check(ws: Workspace, plan_id: int) -> list:
     if not m.capabilities:
         return [ChecklistItem(ONE_A_LABEL, False,
                               "Start the map on the Ownership page; give each capability one A.")]
+    if not m.filled_in:
+        return [ChecklistItem(ONE_A_LABEL, False, "The ownership map is not filled in yet: give each "
+                                                  "capability one A on the Ownership page.")]
     caps, depts, cells = m.check_input()
     wrong = sum(1 for c in caps if sum(1 for d in depts if cells.get((c.name, d)) == "A") != 1)
     # The checklist shows hints as rich text: counts only, never names the user typed.

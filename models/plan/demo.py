@@ -12,18 +12,24 @@ from typing import Sequence
 from models.core.feature import Feature
 
 from models.plan.service import MilestoneDraft, PlanDraft, add_milestone, create_plan, set_baseline, update_milestone
-from models.core.workspace import Workspace, create_workspace
+from models.core.workspace import Workspace, build_workspace
 
 DEMO_PLAN = "Digital Flagship 90-day transformation"
 DEMO_START_OFFSET = 42
+#: the milestone the demo's chosen bottleneck hangs off (models.audit.demo records the choice)
+PICK_STEP, PICK_TITLE = "audit", "Pick the bottleneck to attack first"
+#: the plan day it was done, and the bottleneck chosen
+PICK_DAY = 20
 
 # (step, title, owner, due day, status, done day or None, baseline slip days)
 _MILESTONES = [
-    ("audit", "Export 6 months of Jira and agency tickets", "Priya Shah", 5, "done", 4, 0),
+    ("audit", "Export 6 weeks of Jira and agency tickets", "Priya Shah", 5, "done", 4, 0),
     ("audit", "Map every status to a department and stage kind", "Priya Shah", 8, "done", 9, 0),
     ("audit", "Interview design, QA, data and legal leads", "Marcus Lee", 12, "done", 14, 0),
-    ("audit", "Publish the silo-tax readout to the exec team", "Dana Okafor", 21, "done", 24, 0),
-    ("audit", "Pick the bottleneck to attack first", "Dana Okafor", 23, "done", 23, 0),
+    # the Audit step (days 1-21) holds its milestones: the log ends on day 4 and is imported on day 5,
+    # the bottleneck is picked (and recorded: models.audit.demo) on day 20
+    ("audit", "Publish the silo-tax readout to the exec team", "Dana Okafor", 19, "done", 20, 0),
+    (PICK_STEP, PICK_TITLE, "Dana Okafor", 21, "done", PICK_DAY, 0),
     ("squad", "Charter the mobile conversion squad", "Dana Okafor", 18, "done", 19, 0),
     ("squad", "Second a Tech Lead from the platform team", "Ravi Menon", 22, "done", 27, 0),
     ("squad", "Data Analyst joins the squad full time", "Elena Petrova", 30, "blocked", None, 0),
@@ -83,8 +89,8 @@ def populate_demo(ws: Workspace, features: Sequence[Feature], today: date | None
 
 
 def write_demo(path: str | Path, features: Sequence[Feature], today: date | None = None) -> Path:
-    """Create a new workspace at *path* holding the demo plan."""
+    """Create a new workspace at *path* holding the demo plan (all or nothing)."""
     path = Path(path)
-    with create_workspace(path) as ws:
+    with build_workspace(path) as ws:
         populate_demo(ws, features, today)
     return path

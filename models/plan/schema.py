@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.schema import Base
+from models.core.versioning import Versioned
 
 
 STEPS = ("audit", "squad", "lowcode")
@@ -57,7 +58,7 @@ class Phase(Base):
     plan: Mapped[Plan] = relationship(back_populates="phases")
 
 
-class Milestone(Base):
+class Milestone(Versioned, Base):
     __tablename__ = "milestones"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

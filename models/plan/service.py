@@ -2,19 +2,25 @@
 
 Every function takes an open ``Workspace``, runs in one transaction and returns
 frozen dataclasses, never ORM objects. Functions that change data return what is
-needed to undo them (previous values, snapshots), so undo commands stay thin.
+needed to undo them (previous values, snapshots), so undo steps stay thin.
+Values are cleaned by the fields declared in ``models.plan.entities``.
+
+``fetch``, ``Edit`` and ``assign`` serve every room's service: the plan is the
+room every step may import.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Mapping
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from models.plan.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS, Milestone, Phase, Plan
-from models.core.validation import PlanError, clean_date, clean_text
+from models.core.validation import PlanError
 from models.core.workspace import Workspace
+from models.plan.entities import MILESTONE, PHASE, PLAN
+from models.plan.schema import STEP_NAMES, STEPS, Milestone, Phase, Plan
 
 
 DEFAULT_HORIZON = 90
@@ -109,18 +115,10 @@ class MilestoneDraft:
     depends_on_id: int | None = None
 
 
-# Editable fields and their conversions from the dataclasses' names to columns.
-PLAN_FIELDS = {
-    "name": "name", "organisation": "organisation", "sponsor": "sponsor",
-    "revenue_architect": "revenue_architect", "start": "start_date",
-    "horizon_days": "horizon_days", "timezone": "timezone",
-}
-PHASE_FIELDS = {"start": "start_date", "end": "end_date", "goal": "goal"}
-MILESTONE_FIELDS = {
-    "step": "step", "title": "title", "owner": "owner", "due": "due_date", "status": "status",
-    "done_date": "done_date", "notes": "notes", "baseline_due": "baseline_due",
-    "depends_on_id": "depends_on_id",
-}
+#: field key -> ORM attribute, where they differ
+PLAN_COLUMNS = {"start": "start_date"}
+PHASE_COLUMNS = {"start": "start_date", "end": "end_date"}
+MILESTONE_COLUMNS = {"due": "due_date"}
 
 
 def default_phases(start: date, horizon_days: int = DEFAULT_HORIZON) -> dict[str, tuple[date, date, str]]:
@@ -129,6 +127,43 @@ def default_phases(start: date, horizon_days: int = DEFAULT_HORIZON) -> dict[str
         first, last = min(first, horizon_days), min(last, horizon_days)
         out[step] = (start + timedelta(days=first - 1), start + timedelta(days=last - 1), DEFAULT_GOALS[step])
     return out
+
+
+# --------------------------------------------------------------------------- helpers every room may use
+
+def fetch(s: Session, table: type, row_id: Any, name: str) -> Any:
+    """The row of *table* with this id, or ``PlanError("no <name> with id <id>")``."""
+    row = s.get(table, row_id) if row_id is not None else None
+    if row is None:
+        raise PlanError(f"no {name} with id {row_id}")
+    return row
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The fields an edit changed, by key: their values before and after it.
+    Undo puts ``before`` back; redo puts ``after`` back, exactly what the first edit stored."""
+
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def assign(row: Any, values: Mapping[str, Any], columns: Mapping[str, str] | None = None) -> Edit:
+    """Set each value that differs on an ORM *row* (``columns`` maps a field key to its
+    attribute where the two differ); return what changed."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key, value in values.items():
+        column = (columns or {}).get(key, key)
+        old = getattr(row, column)
+        if old != value:
+            before[key], after[key] = old, value
+            setattr(row, column, value)
+    return Edit(before, after)
+
+
+def _by_column(values: Mapping[str, Any], columns: Mapping[str, str]) -> dict[str, Any]:
+    return {columns.get(key, key): value for key, value in values.items()}
 
 
 # --------------------------------------------------------------------------- conversions
@@ -147,65 +182,9 @@ def _milestone_info(m: Milestone) -> MilestoneInfo:
                          m.done_date, m.notes, m.baseline_due, m.depends_on_id)
 
 
-# --------------------------------------------------------------------------- validation
-
-def _check_step(step: Any) -> str:
-    if step not in STEPS:
-        raise PlanError(f"step must be one of {', '.join(STEPS)}, not {step!r}")
-    return step
-
-
-def _check_status(status: Any) -> str:
-    if status not in MILESTONE_STATUSES:
-        raise PlanError(f"status must be one of {', '.join(MILESTONE_STATUSES)}, not {status!r}")
-    return status
-
-
-def _check_horizon(value: Any) -> int:
-    try:
-        days = int(value)
-    except (TypeError, ValueError):
-        raise PlanError(f"horizon must be a whole number of days, not {value!r}") from None
-    if not 1 <= days <= 730:
-        raise PlanError("horizon must be between 1 and 730 days")
-    return days
-
-
 def _check_phase_range(step: str, start: date, end: date) -> None:
     if end < start:
         raise PlanError(f"{STEP_NAMES[step]}: the end date is before the start date")
-
-
-def _clean_plan_value(key: str, value: Any) -> Any:
-    if key == "name":
-        return clean_text(value, "plan name", required=True, limit=200)
-    if key in ("organisation", "sponsor", "revenue_architect", "timezone"):
-        return clean_text(value, key.replace("_", " "), limit=200)
-    if key == "start":
-        return clean_date(value, "start date")
-    if key == "horizon_days":
-        return _check_horizon(value)
-    raise PlanError(f"unknown plan field {key!r}")
-
-
-def _clean_milestone_value(key: str, value: Any) -> Any:
-    if key == "step":
-        return _check_step(value)
-    if key == "title":
-        return clean_text(value, "milestone title", required=True, limit=300)
-    if key in ("owner",):
-        return clean_text(value, "owner", limit=200)
-    if key == "notes":
-        return clean_text(value, "notes", limit=10000)
-    if key == "due":
-        return clean_date(value, "due date")
-    if key in ("done_date", "baseline_due"):
-        return clean_date(value, key.replace("_", " "), optional=True)
-    if key == "status":
-        return _check_status(value)
-    if key == "depends_on_id":
-        return None if value in (None, "", 0) else int(value)
-    raise PlanError(f"unknown milestone field {key!r}")
 
 
 # --------------------------------------------------------------------------- reading
@@ -217,10 +196,7 @@ def list_plans(ws: Workspace) -> list[PlanInfo]:
 
 def get_plan(ws: Workspace, plan_id: int) -> PlanInfo:
     with ws.read() as s:
-        plan = s.get(Plan, plan_id)
-        if plan is None:
-            raise PlanError(f"no plan with id {plan_id}")
-        return _plan_info(plan)
+        return _plan_info(fetch(s, Plan, plan_id, "plan"))
 
 
 def find_plan(ws: Workspace, name: str | None = None) -> PlanInfo:
@@ -240,53 +216,64 @@ def find_plan(ws: Workspace, name: str | None = None) -> PlanInfo:
     raise PlanError(f"{ws.path}: no plan named {name!r} (plans: {names})")
 
 
+def _phases(s: Session, plan_id: int) -> list[PhaseInfo]:
+    rows = [_phase_info(p) for p in s.scalars(select(Phase).where(Phase.plan_id == plan_id))]
+    return sorted(rows, key=lambda p: STEPS.index(p.step))
+
+
+def _milestones(s: Session, plan_id: int) -> list[MilestoneInfo]:
+    q = select(Milestone).where(Milestone.plan_id == plan_id).order_by(Milestone.id)
+    return [_milestone_info(m) for m in s.scalars(q)]
+
+
 def list_phases(ws: Workspace, plan_id: int) -> list[PhaseInfo]:
-    order = {s: i for i, s in enumerate(STEPS)}
     with ws.read() as s:
-        rows = [_phase_info(p) for p in s.scalars(select(Phase).where(Phase.plan_id == plan_id))]
-    return sorted(rows, key=lambda p: order[p.step])
+        return _phases(s, plan_id)
 
 
 def list_milestones(ws: Workspace, plan_id: int) -> list[MilestoneInfo]:
     with ws.read() as s:
-        q = select(Milestone).where(Milestone.plan_id == plan_id).order_by(Milestone.id)
-        return [_milestone_info(m) for m in s.scalars(q)]
+        return _milestones(s, plan_id)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A plan's phases and milestones, read in one transaction (what the Overview shows)."""
+
+    phases: list[PhaseInfo]
+    milestones: list[MilestoneInfo]
+
+
+def plan_view(ws: Workspace, plan_id: int) -> PlanView:
+    with ws.read() as s:
+        return PlanView(_phases(s, plan_id), _milestones(s, plan_id))
 
 
 def get_milestone(ws: Workspace, milestone_id: int) -> MilestoneInfo:
     with ws.read() as s:
-        m = s.get(Milestone, milestone_id)
-        if m is None:
-            raise PlanError(f"no milestone with id {milestone_id}")
-        return _milestone_info(m)
+        return _milestone_info(fetch(s, Milestone, milestone_id, "milestone"))
 
 
 # --------------------------------------------------------------------------- plans
 
+def plan_day(plan: PlanInfo, as_of: date) -> int:
+    """Day N of the plan: the start date is day 1."""
+    return (as_of - plan.start).days + 1
+
+
 def create_plan(ws: Workspace, draft: PlanDraft) -> int:
-    name = _clean_plan_value("name", draft.name)
-    start = clean_date(draft.start, "start date")
-    horizon = _check_horizon(draft.horizon_days)
-    phases = default_phases(start, horizon)
+    values = PLAN.clean({key: getattr(draft, key) for key in PLAN.keys})
+    phases = default_phases(values["start"], values["horizon_days"])
     phases.update(draft.phases)
     with ws.write() as s:
-        if s.scalar(select(Plan.id).where(Plan.name == name)) is not None:
-            raise PlanError(f"a plan named {name!r} already exists in this workspace")
-        plan = Plan(
-            name=name,
-            organisation=_clean_plan_value("organisation", draft.organisation),
-            sponsor=_clean_plan_value("sponsor", draft.sponsor),
-            revenue_architect=_clean_plan_value("revenue_architect", draft.revenue_architect),
-            start_date=start, horizon_days=horizon,
-            timezone=_clean_plan_value("timezone", draft.timezone),
-            created_at=datetime.now().replace(microsecond=0),
-        )
+        if s.scalar(select(Plan.id).where(Plan.name == values["name"])) is not None:
+            raise PlanError(f"a plan named {values['name']!r} already exists in this workspace")
+        plan = Plan(**_by_column(values, PLAN_COLUMNS), created_at=datetime.now().replace(microsecond=0))
         for step in STEPS:
-            p_start, p_end, goal = phases[step]
-            p_start, p_end = clean_date(p_start, "phase start"), clean_date(p_end, "phase end")
-            _check_phase_range(step, p_start, p_end)
-            plan.phases.append(Phase(step=step, start_date=p_start, end_date=p_end,
-                                     goal=clean_text(goal, "goal", limit=2000)))
+            start, end, goal = phases[step]
+            phase = PHASE.clean({"start": start, "end": end, "goal": goal})
+            _check_phase_range(step, phase["start"], phase["end"])
+            plan.phases.append(Phase(step=step, **_by_column(phase, PHASE_COLUMNS)))
         s.add(plan)
         s.flush()
         return plan.id
@@ -297,13 +284,29 @@ def update_plan(ws: Workspace, plan_id: int, changes: dict[str, Any]) -> dict[st
     return update_plan_details(ws, plan_id, changes, {})[0]
 
 
+def update_plan_details(ws: Workspace, plan_id: int, plan_changes: dict[str, Any],
+                        phase_changes: dict[int, dict[str, Any]]) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """Edit the plan and its phases in one transaction; return the previous values."""
+    with ws.write() as s:
+        plan = fetch(s, Plan, plan_id, "plan")
+        values = PLAN.clean(plan_changes)
+        name = values.get("name", plan.name)
+        if name != plan.name and s.scalar(select(Plan.id).where(Plan.name == name)) is not None:
+            raise PlanError(f"a plan named {name!r} already exists in this workspace")
+        plan_before = assign(plan, values, PLAN_COLUMNS).before
+        phases_before: dict[int, dict[str, Any]] = {}
+        for phase_id, changes in phase_changes.items():
+            phase = s.get(Phase, phase_id)
+            if phase is None or phase.plan_id != plan_id:
+                raise PlanError(f"no phase with id {phase_id} in this plan")
+            phases_before[phase_id] = assign(phase, PHASE.clean(changes), PHASE_COLUMNS).before
+            _check_phase_range(phase.step, phase.start_date, phase.end_date)
+        return plan_before, phases_before
+
 
 def delete_plan(ws: Workspace, plan_id: int) -> None:
     with ws.write() as s:
-        plan = s.get(Plan, plan_id)
-        if plan is None:
-            raise PlanError(f"no plan with id {plan_id}")
-        s.delete(plan)
+        s.delete(fetch(s, Plan, plan_id, "plan"))
 
 
 # --------------------------------------------------------------------------- milestones
@@ -311,6 +314,8 @@ def delete_plan(ws: Workspace, plan_id: int) -> None:
 def _check_dependency(s, milestone_id: int | None, plan_id: int, depends_on_id: int | None) -> None:
     if depends_on_id is None:
         return
+    if depends_on_id == milestone_id:
+        raise PlanError("a milestone cannot depend on itself")
     target = s.get(Milestone, depends_on_id)
     if target is None or target.plan_id != plan_id:
         raise PlanError("a milestone can depend only on another milestone of the same plan")
@@ -326,49 +331,42 @@ def _check_dependency(s, milestone_id: int | None, plan_id: int, depends_on_id: 
 
 
 def add_milestone(ws: Workspace, plan_id: int, draft: MilestoneDraft) -> int:
-    values = {k: _clean_milestone_value(k, getattr(draft, k)) for k in
-              ("step", "title", "owner", "due", "status", "done_date", "notes", "depends_on_id")}
+    values = MILESTONE.clean(asdict(draft))
     if values["status"] == "done" and values["done_date"] is None:
         values["done_date"] = values["due"]
     with ws.write() as s:
-        if s.get(Plan, plan_id) is None:
-            raise PlanError(f"no plan with id {plan_id}")
+        fetch(s, Plan, plan_id, "plan")
         _check_dependency(s, None, plan_id, values["depends_on_id"])
-        m = Milestone(plan_id=plan_id, **{MILESTONE_FIELDS[k]: v for k, v in values.items()})
+        m = Milestone(plan_id=plan_id, **_by_column(values, MILESTONE_COLUMNS))
         s.add(m)
         s.flush()
         return m.id
 
 
-def update_milestone(ws: Workspace, milestone_id: int, changes: dict[str, Any],
-                     today: date | None = None) -> dict[str, Any]:
-    """Apply *changes*; return the previous value of every field that changed.
+def edit_milestone(ws: Workspace, milestone_id: int, changes: dict[str, Any],
+                   today: date | None = None) -> Edit:
+    """Apply *changes*; return the previous and the new value of every field that changed.
 
     Marking a milestone done records today as its done date when none is given;
     moving it out of done clears the done date.
     """
     with ws.write() as s:
-        m = s.get(Milestone, milestone_id)
-        if m is None:
-            raise PlanError(f"no milestone with id {milestone_id}")
-        cleaned = {k: _clean_milestone_value(k, v) for k, v in changes.items()}
+        m = fetch(s, Milestone, milestone_id, "milestone")
+        cleaned = MILESTONE.clean(changes)
         if "status" in cleaned and "done_date" not in cleaned:
             if cleaned["status"] == "done" and m.done_date is None:
                 cleaned["done_date"] = today or date.today()
             elif cleaned["status"] != "done" and m.status == "done":
                 cleaned["done_date"] = None
         if "depends_on_id" in cleaned:
-            if cleaned["depends_on_id"] == milestone_id:
-                raise PlanError("a milestone cannot depend on itself")
             _check_dependency(s, milestone_id, m.plan_id, cleaned["depends_on_id"])
-        before = {}
-        for key, value in cleaned.items():
-            column = MILESTONE_FIELDS[key]
-            old = getattr(m, column)
-            if old != value:
-                before[key] = old
-                setattr(m, column, value)
-        return before
+        return assign(m, cleaned, MILESTONE_COLUMNS)
+
+
+def update_milestone(ws: Workspace, milestone_id: int, changes: dict[str, Any],
+                     today: date | None = None) -> dict[str, Any]:
+    """``edit_milestone``, returning only the previous values."""
+    return edit_milestone(ws, milestone_id, changes, today).before
 
 
 @dataclass(frozen=True)
@@ -379,22 +377,18 @@ class DeletedMilestone:
 
 def delete_milestone(ws: Workspace, milestone_id: int) -> DeletedMilestone:
     with ws.write() as s:
-        m = s.get(Milestone, milestone_id)
-        if m is None:
-            raise PlanError(f"no milestone with id {milestone_id}")
-        info = _milestone_info(m)
+        m = fetch(s, Milestone, milestone_id, "milestone")
         dependents = tuple(s.scalars(select(Milestone.id).where(Milestone.depends_on_id == milestone_id)))
         s.delete(m)
-        return DeletedMilestone(info, dependents)
+        return DeletedMilestone(_milestone_info(m), dependents)
 
 
 def restore_milestone(ws: Workspace, deleted: DeletedMilestone) -> None:
     """Put back a deleted milestone with its id and the dependencies on it."""
     info = deleted.milestone
     with ws.write() as s:
-        values = {MILESTONE_FIELDS[f.name]: getattr(info, f.name)
-                  for f in fields(info) if f.name in MILESTONE_FIELDS}
-        s.add(Milestone(id=info.id, plan_id=info.plan_id, **values))
+        values = {key: getattr(info, key) for key in MILESTONE.keys}
+        s.add(Milestone(id=info.id, plan_id=info.plan_id, **_by_column(values, MILESTONE_COLUMNS)))
         s.flush()
         for dep_id in deleted.dependents:
             dep = s.get(Milestone, dep_id)
@@ -418,45 +412,3 @@ def restore_baselines(ws: Workspace, baselines: dict[int, date | None]) -> None:
             m = s.get(Milestone, mid)
             if m is not None:
                 m.baseline_due = value
-
-
-
-def plan_day(plan: PlanInfo, as_of: date) -> int:
-    """Day N of the plan: the start date is day 1."""
-    return (as_of - plan.start).days + 1
-
-
-
-def update_plan_details(ws: Workspace, plan_id: int, plan_changes: dict[str, Any],
-                        phase_changes: dict[int, dict[str, Any]]) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
-    """Edit the plan and its phases in one transaction; return the previous values."""
-    with ws.write() as s:
-        plan = s.get(Plan, plan_id)
-        if plan is None:
-            raise PlanError(f"no plan with id {plan_id}")
-        plan_before = {}
-        for key, value in plan_changes.items():
-            if key not in PLAN_FIELDS:
-                raise PlanError(f"unknown plan field {key!r}")
-            value = _clean_plan_value(key, value)
-            if key == "name" and value != plan.name and s.scalar(
-                    select(Plan.id).where(Plan.name == value)) is not None:
-                raise PlanError(f"a plan named {value!r} already exists in this workspace")
-            plan_before[key] = getattr(plan, PLAN_FIELDS[key])
-            setattr(plan, PLAN_FIELDS[key], value)
-        phases_before: dict[int, dict[str, Any]] = {}
-        for phase_id, changes in phase_changes.items():
-            phase = s.get(Phase, phase_id)
-            if phase is None or phase.plan_id != plan_id:
-                raise PlanError(f"no phase with id {phase_id} in this plan")
-            before = {}
-            for key, value in changes.items():
-                if key not in PHASE_FIELDS:
-                    raise PlanError(f"unknown phase field {key!r}")
-                value = (clean_text(value, "goal", limit=2000) if key == "goal"
-                         else clean_date(value, f"phase {key} date"))
-                before[key] = getattr(phase, PHASE_FIELDS[key])
-                setattr(phase, PHASE_FIELDS[key], value)
-            _check_phase_range(phase.step, phase.start_date, phase.end_date)
-            phases_before[phase_id] = before
-        return plan_before, phases_before

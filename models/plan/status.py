@@ -5,7 +5,8 @@ RAG rule (also in the README), for an as-of date D:
 - milestones *due so far* are those due on or before D;
 - red: a blocked milestone is overdue, or more than 20 % of the milestones due so far are overdue;
 - amber: any milestone is overdue or blocked;
-- green: otherwise.
+- green: otherwise;
+- none: the plan has no milestones yet (nothing to be late against: not green, shown neutral).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ RED_SHARE = 0.20
 
 @dataclass(frozen=True)
 class Rag:
-    colour: str  # "red" | "amber" | "green"
+    colour: str  # "red" | "amber" | "green" | "none"
     reason: str
 
 
@@ -32,7 +33,13 @@ def _titles(ms: Sequence[MilestoneInfo], limit: int = 2) -> str:
     return ", ".join(names) + (f" and {more} more" if more > 0 else "")
 
 
+#: the rag value of a plan (or step) with no milestones yet
+NO_MILESTONES = "none"
+
+
 def rag_status(milestones: Sequence[MilestoneInfo], as_of: date) -> Rag:
+    if not milestones:
+        return Rag(NO_MILESTONES, "no milestones yet")
     overdue = [m for m in milestones if m.is_overdue(as_of)]
     blocked = [m for m in milestones if m.status == "blocked"]
     due_so_far = [m for m in milestones if m.due <= as_of]
@@ -46,8 +53,6 @@ def rag_status(milestones: Sequence[MilestoneInfo], as_of: date) -> Rag:
         return Rag("amber", f"overdue: {_titles(overdue)}")
     if blocked:
         return Rag("amber", f"blocked: {_titles(blocked)}")
-    if not milestones:
-        return Rag("green", "no milestones yet")
     return Rag("green", "no milestone is overdue or blocked")
 
 

@@ -8,15 +8,14 @@ from datetime import date
 from typing import Any, Sequence
 
 from models.core.feature import Feature
-
-from models.plan.service import PlanInfo, list_milestones, list_phases, plan_day
-from models.plan.status import rag_status
 from models.core.workspace import Workspace
+from models.plan.service import PlanInfo, plan_day, plan_view
+from models.plan.status import rag_status
 
 
 def plan_summary(ws: Workspace, plan: PlanInfo, as_of: date, features: Sequence[Feature]) -> dict[str, Any]:
-    phases = list_phases(ws, plan.id)
-    milestones = list_milestones(ws, plan.id)
+    view = plan_view(ws, plan.id)
+    phases, milestones = view.phases, view.milestones
     rag = rag_status(milestones, as_of)
     steps = []
     for ph in phases:

@@ -22,13 +22,16 @@ the error names the field (``milestones[2].due``).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models.core.feature import Feature, sections_of
+from models.core.fields import Entity, FieldError
 from models.core.transfer import DocReader, TransferError
-from models.plan.schema import MILESTONE_STATUSES, STEPS, Milestone, Phase, Plan
+from models.plan.entities import MILESTONE, PHASE, PLAN
+from models.plan.schema import STEPS, Milestone, Phase, Plan
 from models.core.workspace import Workspace
 
 FORMAT = "ninety-plan"
@@ -90,9 +93,25 @@ def dump_plan(ws: Workspace, plan_id: int, features: Sequence[Feature], *,
 
 # --------------------------------------------------------------------------- loading
 
+def _fields(r: DocReader, entity: Entity, values: dict, where: str) -> dict[str, Any]:
+    """*values* loaded through *entity*'s declared fields; a refusal names ``where.key``."""
+    try:
+        return entity.load(values)
+    except FieldError as exc:
+        raise r.fail(f"{where}.{exc.key}", str(exc)) from None
+
+
 def load_plan(ws: Workspace, doc: Any, features: Sequence[Feature], *, source: str = "plan",
               rename: str | None = None, keep_ids: bool = False) -> int:
     """Add the plan in *doc* to the workspace in one transaction; return its id."""
+    insert = _reader(doc, features, source=source, rename=rename, keep_ids=keep_ids)
+    with ws.write() as s:
+        return insert(s, ws)
+
+
+def _reader(doc: Any, features: Sequence[Feature], *, source: str, rename: str | None,
+            keep_ids: bool) -> Callable[[Session, Workspace], int]:
+    """Check *doc* whole before anything is written; return what inserts it in a session."""
     r = DocReader(source)
     sections = sections_of(features)
     allowed = ("format", "version", "plan", "phases", "milestones") + tuple(x.key for x in sections) \
@@ -104,11 +123,12 @@ def load_plan(ws: Workspace, doc: Any, features: Sequence[Feature], *, source: s
         raise r.fail("version", f"this Ninety reads version {VERSION}, the file is version {doc['version']!r}")
 
     p = r.obj(doc["plan"], "plan", PLAN_KEYS, ("name", "start"))
-    name = rename or r.text(p, "name", "plan", required=True)
-    start = r.day(p, "start", "plan")
-    horizon = r.integer(p, "horizon_days", "plan") if "horizon_days" in p else 90
-    if not 1 <= horizon <= 730:
-        raise r.fail("plan.horizon_days", "must be between 1 and 730")
+    # The declared fields clean every value, so a document meets the same limits
+    # (text length, date range) as the dialogs and the services.
+    plan_values = _fields(r, PLAN, p, "plan")
+    name = _fields(r, PLAN, {"name": rename}, "rename")["name"] if rename else plan_values["name"]
+    start = plan_values["start"]
+    horizon = plan_values.get("horizon_days", 90)
 
     if not isinstance(doc["phases"], list):
         raise r.fail("phases", "must be a list")
@@ -119,10 +139,10 @@ def load_plan(ws: Workspace, doc: Any, features: Sequence[Feature], *, source: s
         step = r.choice(ph, "step", where, STEPS)
         if step in phases:
             raise r.fail(f"{where}.step", f"step {step!r} appears twice")
-        ps, pe = r.day(ph, "start", where), r.day(ph, "end", where)
-        if pe < ps:
+        values = _fields(r, PHASE, {k: v for k, v in ph.items() if k != "step"}, where)
+        if values["end"] < values["start"]:
             raise r.fail(f"{where}.end", "is before the start")
-        phases[step] = (ps, pe, r.text(ph, "goal", where))
+        phases[step] = (values["start"], values["end"], values.get("goal", ""))
     missing = [s for s in STEPS if s not in phases]
     if missing:
         raise r.fail("phases", f"step {missing[0]!r} is missing")
@@ -138,12 +158,12 @@ def load_plan(ws: Workspace, doc: Any, features: Sequence[Feature], *, source: s
         if ref in refs:
             raise r.fail(f"{where}.ref", f"ref {ref} is used twice")
         refs[ref] = i
-        status = r.choice(m, "status", where, MILESTONE_STATUSES) if "status" in m else "not started"
+        values = _fields(r, MILESTONE, {k: v for k, v in m.items() if k not in ("ref", "depends_on")}, where)
         rows.append({
-            "step": r.choice(m, "step", where, STEPS), "title": r.text(m, "title", where, required=True),
-            "owner": r.text(m, "owner", where), "due_date": r.day(m, "due", where), "status": status,
-            "done_date": r.day(m, "done_date", where, optional=True), "notes": r.text(m, "notes", where),
-            "baseline_due": r.day(m, "baseline_due", where, optional=True),
+            "step": values["step"], "title": values["title"], "owner": values.get("owner", ""),
+            "due_date": values["due"], "status": values.get("status") or "not started",
+            "done_date": values.get("done_date"), "notes": values.get("notes", ""),
+            "baseline_due": values.get("baseline_due"),
             "_depends_on": m.get("depends_on"),
         })
     for i, row in enumerate(rows):
@@ -154,13 +174,14 @@ def load_plan(ws: Workspace, doc: Any, features: Sequence[Feature], *, source: s
             raise r.fail(f"milestones[{i}].depends_on", "a milestone cannot depend on itself")
 
     ids = doc.get("ids") if keep_ids else None
-    with ws.write() as s:
+
+    def insert(s: Session, ws: Workspace) -> int:
         if s.scalar(select(Plan.id).where(Plan.name == name)) is not None:
             raise r.fail("plan.name", f"a plan named {name!r} already exists in {ws.path}")
         plan = Plan(
-            name=name, organisation=r.text(p, "organisation", "plan"), sponsor=r.text(p, "sponsor", "plan"),
-            revenue_architect=r.text(p, "revenue_architect", "plan"), start_date=start,
-            horizon_days=horizon, timezone=r.text(p, "timezone", "plan"),
+            name=name, organisation=plan_values.get("organisation", ""), sponsor=plan_values.get("sponsor", ""),
+            revenue_architect=plan_values.get("revenue_architect", ""), start_date=start,
+            horizon_days=horizon, timezone=plan_values.get("timezone", ""),
             created_at=datetime.now().replace(microsecond=0),
         )
         if ids:
@@ -190,3 +211,37 @@ def load_plan(ws: Workspace, doc: Any, features: Sequence[Feature], *, source: s
             if section.key in doc:
                 section.load(s, plan.id, doc[section.key], r, keep_ids)
         return plan.id
+
+    return insert
+
+
+# --------------------------------------------------------------------------- between workspaces
+
+def plan_names(ws: Workspace, names: Sequence[str] | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the plans called *names* (all plans when None); an unknown name is refused."""
+    with ws.read() as s:
+        plans = [(p.id, p.name) for p in s.scalars(select(Plan).order_by(Plan.id))]
+    if names is None:
+        if not plans:
+            raise TransferError(f"{ws.path}: the workspace holds no plan")
+        return plans
+    by_name = dict((name, pid) for pid, name in plans)
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        known = ", ".join(repr(n) for _, n in plans) or "none"
+        raise TransferError(f"{ws.path}: no plan named {missing[0]!r} (plans: {known})")
+    return [(by_name[n], n) for n in names]
+
+
+def copy_plans(source: Workspace, target: Workspace, features: Sequence[Feature],
+               names: Sequence[str] | None = None) -> list[str]:
+    """Copy plans (all, or those named) from *source* into *target*, all or nothing: every
+    plan is dumped and checked first, then all are added in one transaction of *target*
+    (a plan whose name *target* already has refuses the whole copy). Returns the names."""
+    chosen = plan_names(source, names)
+    inserts = [_reader(dump_plan(source, pid, features), features, source=f"{source.path}: {name}",
+                       rename=None, keep_ids=False) for pid, name in chosen]
+    with target.write() as s:
+        for insert in inserts:
+            insert(s, target)
+    return [name for _, name in chosen]

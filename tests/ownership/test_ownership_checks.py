@@ -124,7 +124,7 @@ def test_multiple_accountable_alone():
     found = check_ownership(CAPS, DEPTS, a)
     assert rules(found) == [("Order orchestration", None, "multiple_accountable")]
     assert "eCommerce and IT" in found[0].problem
-    assert found[0].advice == "Pick one A; the others become C or R."
+    assert found[0].advice == "Keep one A for Order orchestration; the others become C or R."
     assert every_capability_has_one_a(CAPS, DEPTS, a) is False
 
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QComboBox, QInputDialog
 from models.ownership import service as own
 from models.plan import service as svc
 from models.plan.transfer import dump_plan
-from models.plan.demo import write_demo
 from models.core.workspace import open_workspace
 from tests.conftest import FEATURES, TODAY
 from views.common.document import WorkspaceDocument
@@ -30,34 +29,8 @@ from views.ownership.commands import (
     SetCells,
     StartDefaultMap,
 )
-from views.ownership.grid import SEVERITY_COLOURS, SEVERITY_ROLE, OwnershipGridModel
+from views.ownership.grid import SEVERITY_ROLE, OwnershipGridModel, severity_colour
 from views.ownership.page import OwnershipPage
-
-
-def _copy_workspace(template, target):
-    """A fresh copy of a closed template workspace (much faster than building one)."""
-    shutil.copyfile(template, target)
-    return open_workspace(target)
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    return write_demo(tmp_path_factory.mktemp("own") / "template.ninety", FEATURES, TODAY)
-
-
-@pytest.fixture
-def demo_ws(demo_template, tmp_path):
-    """The demo workspace (overrides conftest's: copied from a template built once per module)."""
-    ws = _copy_workspace(demo_template, tmp_path / "demo.ninety")
-    yield ws
-    ws.close()
-
-
-@pytest.fixture
-def doc(qapp, demo_ws):
-    d = WorkspaceDocument(demo_ws, FEATURES)
-    yield d
-    d.deleteLater()
 
 
 @pytest.fixture
@@ -127,15 +100,15 @@ def test_grid_groups_capabilities_under_layer_rows_with_departments_as_columns(p
 def test_findings_colour_the_cells_and_rows(page):
     order_it = cell(page, "Order orchestration", "IT")
     assert order_it.data(SEVERITY_ROLE) == "warning"
-    assert order_it.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(SEVERITY_COLOURS["warning"][1])
+    assert order_it.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(severity_colour("warning", strong=True))
     returns_fin = cell(page, "Returns", "Finance")  # a C in a row with no A: the row is tinted
     assert returns_fin.data(SEVERITY_ROLE) is None
-    assert returns_fin.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(SEVERITY_COLOURS["error"][0])
+    assert returns_fin.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(severity_colour("error", strong=False))
     returns_name = page.model.index(returns_fin.row(), 0)
-    assert returns_name.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(SEVERITY_COLOURS["error"][1])
+    assert returns_name.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(severity_colour("error", strong=True))
     assert cell(page, "Inventory ownership", "Finance").data(SEVERITY_ROLE) == "warning"  # bottleneck
     assert cell(page, "Storefront and content", "eCommerce").data(Qt.ItemDataRole.BackgroundRole) is None
-    assert "Nobody is accountable for returns." in returns_fin.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Nobody is accountable for Returns." in returns_fin.data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_findings_are_listed_beside_the_grid_with_what_to_do(page, qtbot):
@@ -144,7 +117,7 @@ def test_findings_are_listed_beside_the_grid_with_what_to_do(page, qtbot):
     assert panel.one_a.text() == "✘ 2 of 11 capabilities do not have exactly one A."
     assert [c.title.text() for c in panel.cards] == [
         "More than one A", "Everybody and nobody", "No A", "Bottleneck by design"]
-    assert panel.cards[2].advice.text().startswith("→ Name one accountable department")
+    assert panel.cards[2].advice.text().startswith("→ Name one department accountable for Returns.")
     assert all(c.problem.textFormat() == Qt.TextFormat.PlainText for c in panel.cards)
     assert "Revenue Architect (Dana Okafor): Inventory availability, Order orchestration" in panel.roles.text()
     QTest.mouseClick(panel.cards[2], Qt.MouseButton.LeftButton)
@@ -323,8 +296,18 @@ def test_the_page_starts_a_map_for_a_plan_without_one(page, doc, qtbot):
     page.start_button.click()
     qtbot.waitUntil(lambda: page.model.rowCount() == 14, timeout=2000)
     assert page.body.currentWidget() is page.splitter
-    assert page.findings.title.text() == "Findings (22)"  # every capability has no A and no R yet
-    assert page.findings.cards[0].problem.text() == "Nobody is accountable for storefront and content."
+    # a blank map is not filled in yet: no finding, no tint, until the first letter
+    assert page.findings.title.text() == "Findings" and page.findings.cards == []
+    assert page.findings.empty.isVisibleTo(page) and "not filled in yet" in page.findings.empty.text()
+    assert all(page.model.index(r, c).data(Qt.ItemDataRole.BackgroundRole) is None
+               for r in range(page.model.rowCount()) for c in range(1, page.model.columnCount())
+               if not page.model.row_info(r).is_header)
+    m = own.get_map(doc.ws, plan_id)
+    first, it = m.capabilities[0], next(d for d in m.departments if d.name == "IT")
+    assert doc.execute(SetCells(doc, plan_id, {(first.id, it.id): "R"}))
+    qtbot.waitUntil(lambda: page.findings.title.text() == "Findings (21)", timeout=2000)  # 11 without A, 10 without R
+    assert page.findings.cards[0].problem.text() == "Nobody is accountable for Storefront and content."
+    doc.undo_stack.undo()
     doc.undo_stack.undo()
     qtbot.waitUntil(lambda: page.body.currentWidget() is page.start_panel, timeout=2000)
     assert own.get_map(doc.ws, plan_id).is_empty
@@ -334,7 +317,7 @@ def test_user_text_is_shown_as_plain_text(page, doc, qtbot):
     assert doc.execute(AddCapability(doc, doc.plan_id, "<b>Loyalty</b>", "front"))
     wait_for_model(qtbot, page)
     card = next(c for c in page.findings.cards if "<b>" in c.problem.text())
-    assert card.problem.text() == "Nobody is accountable for <b>loyalty</b>."
+    assert card.problem.text() == "Nobody is accountable for <b>Loyalty</b>."
     assert card.problem.textFormat() == Qt.TextFormat.PlainText
 
 
@@ -434,3 +417,31 @@ def test_main_window_shows_the_page_and_the_overview_check(qtbot, settings, tmp_
     item = next(i for i in w.overview.checklist.items if i.label == "Every capability has exactly one A")
     assert not item.done
     w.close()
+
+
+# --------------------------------------------------------------------------- the capability dialog, one read
+
+def test_capability_dialog_shows_layer_names_and_gives_keys(qtbot):
+    from views.ownership.dialogs import CapabilityDialog
+
+    cap = own.CapabilityInfo(1, 1, "Returns", "middle", ("OMS", "Returns portal"), "", 0)
+    dialog = CapabilityDialog(cap)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Edit capability"
+    assert dialog.values() == {"name": "Returns", "layer": "middle", "systems": "OMS, Returns portal"}
+    layers = dialog.editors["layer"]
+    assert [layers.itemText(i) for i in range(layers.count())] == ["Front of house", "Middle of house",
+                                                                   "Back of house"]
+    layers.setCurrentIndex(2)
+    assert dialog.values()["layer"] == "back"
+    new = CapabilityDialog(layer="front")
+    qtbot.addWidget(new)
+    assert new.values()["layer"] == "front" and not new._ok.isEnabled()  # a name is required
+    new.editors["name"].setText("Loyalty")
+    assert new._ok.isEnabled()
+
+
+def test_the_page_reads_the_map_and_the_escalations_at_once(doc):
+    m, choices = own.map_view(doc.ws, doc.plan_id)
+    assert m == own.get_map(doc.ws, doc.plan_id)
+    assert choices == own.escalation_choices(doc.ws, doc.plan_id)

@@ -307,16 +307,18 @@ def test_summary_json_reports_counts_and_findings(demo_ws):
         ("Returns", "no_accountable"), (None, "accountability_bottleneck")]
     assert data["findings"][2] == {
         "capability": "Returns", "department": None, "rule": "no_accountable", "severity": "error",
-        "problem": "Nobody is accountable for returns.",
-        "advice": "Name one accountable department, for example a Commerce Operations team with a "
-                  "mandate over the channels."}
+        "problem": "Nobody is accountable for Returns.",
+        "advice": "Name one department accountable for Returns. Where no department runs it end to end, "
+                  "consider a Commerce Operations team with a mandate over the channels."}
+    assert data["filled_in"] is True
     assert data["findings"][3]["problem"] == "Finance is accountable for 2 of the 3 back-layer capabilities."
     json.dumps(data)  # JSON-ready
 
 
 def test_summary_of_a_plan_without_a_map(ws, plan_id):
     data = plan_summary(ws, find_plan(ws), TODAY, FEATURES)["ownership"]
-    assert data == {"capabilities": 0, "departments": 0, "every_capability_has_one_a": False, "findings": []}
+    assert data == {"capabilities": 0, "departments": 0, "every_capability_has_one_a": False,
+                    "filled_in": False, "findings": []}
 
 
 def test_cli_summary_json_carries_ownership(tmp_path, capsys, demo_template):
@@ -334,6 +336,10 @@ def test_overview_check_every_capability_has_exactly_one_a(mapped):
     ws, plan_id, caps, depts = mapped
     [item] = own.overview_check(ws, plan_id)
     assert item.label == "Every capability has exactly one A" and not item.done
+    # nothing typed in yet: the map is not filled in, not 11 problems
+    assert item.hint == "The ownership map is not filled in yet: give each capability one A on the Ownership page."
+    own.set_cells(ws, plan_id, {(caps["Returns"], depts["Finance"]): "C"})
+    [item] = own.overview_check(ws, plan_id)
     assert item.hint == "11 of 11 capabilities lack a single A (see the Ownership page)."
     own.set_cells(ws, plan_id, {(c, depts["IT"]): "A" for c in caps.values()})
     own.set_cells(ws, plan_id, {(caps["Returns"], depts["Finance"]): "A"})

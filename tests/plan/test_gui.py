@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from desktop.main_window import PAGES, MainWindow, default_workspace
 from models.plan import service as svc
@@ -58,7 +58,7 @@ def test_window_reaches_every_page(window, qtbot):
         assert window.stack.currentWidget() is window.pages[key]
         assert window.sidebar.item(row).text() == label
     window.sidebar.setCurrentRow(1)
-    assert "Audit bottlenecks" in window.pages["audit"].findChild(type(window.overview.plan_title), "pageTitle").text()
+    assert "Audit bottlenecks" in window.pages["audit"].findChild(QLabel, "pageTitle").text()
     qtbot.waitUntil(lambda: "5 of 5 milestones done" in window.pages["audit"].phase_label.text())
 
 
@@ -198,6 +198,7 @@ def test_checklist_escapes_user_text(qtbot):
     w = ChecklistWidget("Steps")
     qtbot.addWidget(w)
     w.set_items([ChecklistItem("Map <b>Ready</b>", False, "Status '<i>QA & Legal</i>' is unmapped")])
-    label = w._labels[0]
-    assert "&lt;b&gt;Ready&lt;/b&gt;" in label.text() and "<b>Ready" not in label.text()
-    assert "&lt;i&gt;QA &amp; Legal&lt;/i&gt;" in label.text()
+    row = w.rows[0]
+    assert row.label.text() == "Map <b>Ready</b>" and row.label.textFormat() == Qt.TextFormat.PlainText
+    assert row.hint.text() == "Status '<i>QA & Legal</i>' is unmapped"
+    assert row.hint.textFormat() == Qt.TextFormat.PlainText

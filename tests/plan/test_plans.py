@@ -24,8 +24,10 @@ def ms(due_offset: int, status: str = "not started", mid: int = 1) -> MilestoneI
 
 # ------------------------------------------------------------------ RAG rule
 
-def test_rag_no_milestones_is_green():
-    assert rag_status([], D).colour == "green"
+def test_rag_of_a_plan_without_milestones_is_none_not_green():
+    rag = rag_status([], D)
+    assert (rag.colour, rag.reason) == ("none", "no milestones yet")
+    assert rag_status([ms(30, "not started")], D).colour == "green"  # one milestone, not yet due
 
 
 def test_rag_due_today_and_open_is_not_overdue():

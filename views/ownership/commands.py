@@ -1,192 +1,125 @@
-"""Undo commands for the ownership map: thin wrappers over ``models.ownership.service``."""
+"""Undo steps for the ownership map: ``models.ownership.service`` calls given to ``Step``.
+
+As in ``views.plan.commands``, each name builds and returns a ``Step``.
+"""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
 
+from models.core.workspace import Workspace
 from models.ownership import service as svc
-from views.common.document import ServiceCommand, WorkspaceDocument
+from models.plan.service import Edit
+from views.common.document import Step, WorkspaceDocument
+from views.plan.commands import swap
+
+FEATURE = "ownership"
 
 
-class StartDefaultMap(ServiceCommand):
-    def __init__(self, doc: WorkspaceDocument, plan_id: int):
-        super().__init__(doc, "Start the ownership map")
-        self.plan_id = plan_id
-        self.snapshot: svc.OwnershipMap | None = None
-
-    def apply(self) -> None:
-        self.snapshot = svc.create_default_map(self.ws, self.plan_id)
-
-    def reapply(self) -> None:
-        svc.restore_map(self.ws, self.snapshot)
-
-    def revert(self) -> None:
-        svc.clear_map(self.ws, self.plan_id)
+def StartDefaultMap(doc: WorkspaceDocument, plan_id: int) -> Step:
+    return Step(doc, "Start the ownership map", feature=FEATURE,
+                do=lambda ws: svc.create_default_map(ws, plan_id),
+                undo=lambda ws, _snapshot: svc.clear_map(ws, plan_id), redo=_restore_map)
 
 
-class SetCells(ServiceCommand):
+def _restore_map(ws: Workspace, snapshot: svc.OwnershipMap) -> svc.OwnershipMap:
+    svc.restore_map(ws, snapshot)
+    return snapshot
+
+
+def describe(letters: Mapping[tuple[int, int], str]) -> str:
+    """"Set A in a cell", "Set R in 3 cells", "Clear 2 cells", "Set 4 cells"."""
+    values = {v or "" for v in letters.values()}
+    where = "a cell" if len(letters) == 1 else f"{len(letters)} cells"
+    if values == {""}:
+        return f"Clear {where}"
+    if len(values) == 1:
+        return f"Set {values.pop()} in {where}"
+    return f"Set {where}"
+
+
+def SetCells(doc: WorkspaceDocument, plan_id: int, letters: Mapping[tuple[int, int], str],
+             text: str | None = None) -> Step:
     """Set one or more cells to a letter (or blank) in one step."""
-
-    def __init__(self, doc: WorkspaceDocument, plan_id: int, letters: Mapping[tuple[int, int], str],
-                 text: str | None = None):
-        super().__init__(doc, text or self.describe(letters))
-        self.plan_id = plan_id
-        self.after = dict(letters)
-        self.before: dict[tuple[int, int], str] = {}
-
-    @staticmethod
-    def describe(letters: Mapping[tuple[int, int], str]) -> str:
-        """"Set A in a cell", "Set R in 3 cells", "Clear 2 cells", "Set 4 cells"."""
-        values = {v or "" for v in letters.values()}
-        where = "a cell" if len(letters) == 1 else f"{len(letters)} cells"
-        if values == {""}:
-            return f"Clear {where}"
-        if len(values) == 1:
-            return f"Set {values.pop()} in {where}"
-        return f"Set {where}"
-
-    def apply(self) -> None:
-        self.before = svc.set_cells(self.ws, self.plan_id, self.after)
-
-    def reapply(self) -> None:
-        svc.set_cells(self.ws, self.plan_id, self.after)
-
-    def revert(self) -> None:
-        svc.set_cells(self.ws, self.plan_id, self.before)
+    after = dict(letters)
+    return swap(doc, text or describe(letters), feature=FEATURE,
+                do=lambda ws: Edit(svc.set_cells(ws, plan_id, after), after),
+                put=lambda ws, values: svc.set_cells(ws, plan_id, values))
 
 
-class AddDepartment(ServiceCommand):
-    def __init__(self, doc: WorkspaceDocument, plan_id: int, name: str):
-        super().__init__(doc, f"Add department {name.strip()!r}")
-        self.plan_id = plan_id
-        self.name = name
-        self.removed: svc.RemovedDepartment | None = None
-        self.department: svc.DepartmentInfo | None = None
+@dataclass(frozen=True)
+class _Kind:
+    """Departments or capabilities: their word in undo texts and their service calls."""
 
-    def apply(self) -> None:
-        self.department = svc.add_department(self.ws, self.plan_id, self.name)
-
-    def reapply(self) -> None:
-        svc.restore_department(self.ws, self.removed)
-
-    def revert(self) -> None:
-        self.removed = svc.remove_department(self.ws, self.department.id)
+    word: str
+    remove: Callable[[Workspace, int], Any]
+    restore: Callable[[Workspace, Any], None]
+    move: Callable[[Workspace, int, int], dict[int, int]]
+    set_positions: Callable[[Workspace, int, Mapping[int, int]], dict[int, int]]
+    #: how a move back (offset < 0) and forward reads
+    directions: tuple[str, str]
 
 
-class RenameDepartment(ServiceCommand):
-    def __init__(self, doc: WorkspaceDocument, department_id: int, name: str):
-        super().__init__(doc, f"Rename department to {name.strip()!r}")
-        self.department_id = department_id
-        self.name = name
-        self.before = ""
-
-    def apply(self) -> None:
-        self.before = svc.rename_department(self.ws, self.department_id, self.name)
-
-    def revert(self) -> None:
-        svc.rename_department(self.ws, self.department_id, self.before)
+DEPARTMENT = _Kind("department", svc.remove_department, svc.restore_department, svc.move_department,
+                   svc.set_department_positions, ("left", "right"))
+CAPABILITY = _Kind("capability", svc.remove_capability, svc.restore_capability, svc.move_capability,
+                   svc.set_capability_positions, ("up", "down"))
 
 
-class RemoveDepartment(ServiceCommand):
-    def __init__(self, doc: WorkspaceDocument, department_id: int, name: str):
-        super().__init__(doc, f"Remove department {name!r}")
-        self.department_id = department_id
-        self.removed: svc.RemovedDepartment | None = None
+def _adding(doc: WorkspaceDocument, kind: _Kind, name: str, add: Callable[[Workspace], Any]) -> Step:
+    """Add a department or capability; undo removes it, redo restores it with its id."""
+    def put_back(ws: Workspace, removed) -> Any:
+        kind.restore(ws, removed)
+        return getattr(removed, kind.word)  # the info again: the next undo removes it by id
 
-    def apply(self) -> None:
-        self.removed = svc.remove_department(self.ws, self.department_id)
-
-    def revert(self) -> None:
-        svc.restore_department(self.ws, self.removed)
+    return Step(doc, f"Add {kind.word} {name.strip()!r}", feature=FEATURE, do=add,
+                undo=lambda ws, info: kind.remove(ws, info.id), redo=put_back)
 
 
-class MoveDepartment(ServiceCommand):
-    def __init__(self, doc: WorkspaceDocument, plan_id: int, department_id: int, offset: int):
-        super().__init__(doc, "Move department " + ("left" if offset < 0 else "right"))
-        self.plan_id = plan_id
-        self.department_id = department_id
-        self.offset = offset
-        self.before: dict[int, int] = {}
-        self.after: dict[int, int] = {}
-
-    def apply(self) -> None:
-        self.before = svc.move_department(self.ws, self.department_id, self.offset)
-        self.after = {d.id: d.position for d in svc.get_map(self.ws, self.plan_id).departments}
-
-    def reapply(self) -> None:
-        svc.set_department_positions(self.ws, self.plan_id, self.after)
-
-    def revert(self) -> None:
-        svc.set_department_positions(self.ws, self.plan_id, self.before)
+def _removing(doc: WorkspaceDocument, kind: _Kind, row_id: int, name: str) -> Step:
+    return Step(doc, f"Remove {kind.word} {name!r}", feature=FEATURE, do=lambda ws: kind.remove(ws, row_id),
+                undo=kind.restore)
 
 
-class AddCapability(ServiceCommand):
-    def __init__(self, doc: WorkspaceDocument, plan_id: int, name: str, layer: str, systems: Any = ()):
-        super().__init__(doc, f"Add capability {name.strip()!r}")
-        self.plan_id = plan_id
-        self.args = (name, layer, systems)
-        self.capability: svc.CapabilityInfo | None = None
-        self.removed: svc.RemovedCapability | None = None
-
-    def apply(self) -> None:
-        self.capability = svc.add_capability(self.ws, self.plan_id, *self.args)
-
-    def reapply(self) -> None:
-        svc.restore_capability(self.ws, self.removed)
-
-    def revert(self) -> None:
-        self.removed = svc.remove_capability(self.ws, self.capability.id)
+def _moving(doc: WorkspaceDocument, kind: _Kind, plan_id: int, row_id: int, offset: int) -> Step:
+    # redo moves again from the positions undo put back, which gives the same positions
+    return Step(doc, f"Move {kind.word} {kind.directions[offset > 0]}", feature=FEATURE,
+                do=lambda ws: kind.move(ws, row_id, offset),
+                undo=lambda ws, before: kind.set_positions(ws, plan_id, before))
 
 
-class EditCapability(ServiceCommand):
+def AddDepartment(doc: WorkspaceDocument, plan_id: int, name: str) -> Step:
+    return _adding(doc, DEPARTMENT, name, lambda ws: svc.add_department(ws, plan_id, name))
+
+
+def RenameDepartment(doc: WorkspaceDocument, department_id: int, name: str) -> Step:
+    return swap(doc, f"Rename department to {name.strip()!r}", feature=FEATURE,
+                do=lambda ws: Edit(svc.rename_department(ws, department_id, name), name),
+                put=lambda ws, value: svc.rename_department(ws, department_id, value))
+
+
+def RemoveDepartment(doc: WorkspaceDocument, department_id: int, name: str) -> Step:
+    return _removing(doc, DEPARTMENT, department_id, name)
+
+
+def MoveDepartment(doc: WorkspaceDocument, plan_id: int, department_id: int, offset: int) -> Step:
+    return _moving(doc, DEPARTMENT, plan_id, department_id, offset)
+
+
+def AddCapability(doc: WorkspaceDocument, plan_id: int, name: str, layer: str, systems: Any = ()) -> Step:
+    return _adding(doc, CAPABILITY, name, lambda ws: svc.add_capability(ws, plan_id, name, layer, systems))
+
+
+def EditCapability(doc: WorkspaceDocument, capability_id: int, changes: Mapping[str, Any], text: str) -> Step:
     """Name, layer, systems or escalation; redo re-applies exactly what the first edit stored."""
-
-    def __init__(self, doc: WorkspaceDocument, capability_id: int, changes: Mapping[str, Any], text: str):
-        super().__init__(doc, text)
-        self.capability_id = capability_id
-        self.changes = dict(changes)
-        self.before: dict[str, Any] = {}
-        self.after: dict[str, Any] = {}
-
-    def apply(self) -> None:
-        self.before = svc.update_capability(self.ws, self.capability_id, self.changes)
-        now = svc.get_capability(self.ws, self.capability_id)
-        self.after = {k: getattr(now, k) for k in self.before}
-
-    def reapply(self) -> None:
-        svc.update_capability(self.ws, self.capability_id, self.after)
-
-    def revert(self) -> None:
-        svc.update_capability(self.ws, self.capability_id, self.before)
+    changes = dict(changes)
+    return swap(doc, text, feature=FEATURE, do=lambda ws: svc.edit_capability(ws, capability_id, changes),
+                put=lambda ws, values: svc.update_capability(ws, capability_id, values))
 
 
-class RemoveCapability(ServiceCommand):
-    def __init__(self, doc: WorkspaceDocument, capability_id: int, name: str):
-        super().__init__(doc, f"Remove capability {name!r}")
-        self.capability_id = capability_id
-        self.removed: svc.RemovedCapability | None = None
-
-    def apply(self) -> None:
-        self.removed = svc.remove_capability(self.ws, self.capability_id)
-
-    def revert(self) -> None:
-        svc.restore_capability(self.ws, self.removed)
+def RemoveCapability(doc: WorkspaceDocument, capability_id: int, name: str) -> Step:
+    return _removing(doc, CAPABILITY, capability_id, name)
 
 
-class MoveCapability(ServiceCommand):
-    def __init__(self, doc: WorkspaceDocument, plan_id: int, capability_id: int, offset: int):
-        super().__init__(doc, "Move capability " + ("up" if offset < 0 else "down"))
-        self.plan_id = plan_id
-        self.capability_id = capability_id
-        self.offset = offset
-        self.before: dict[int, int] = {}
-        self.after: dict[int, int] = {}
-
-    def apply(self) -> None:
-        self.before = svc.move_capability(self.ws, self.capability_id, self.offset)
-        self.after = {c.id: c.position for c in svc.get_map(self.ws, self.plan_id).capabilities}
-
-    def reapply(self) -> None:
-        svc.set_capability_positions(self.ws, self.plan_id, self.after)
-
-    def revert(self) -> None:
-        svc.set_capability_positions(self.ws, self.plan_id, self.before)
+def MoveCapability(doc: WorkspaceDocument, plan_id: int, capability_id: int, offset: int) -> Step:
+    return _moving(doc, CAPABILITY, plan_id, capability_id, offset)

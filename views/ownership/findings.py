@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLay
 
 from models.ownership.service import EscalationChoice, OwnershipMap, escalation_label
 from models.ownership.checks import Finding
-from views.ownership.grid import SEVERITY_COLOURS
+from views.common.style import on_scheme_change, resolve, tone
+from views.common.widgets import elided_label, plain_label
+from views.ownership.grid import SEVERITY_ROLES, severity_colour
 
 RULE_TITLES = {
     "no_accountable": "No A",
@@ -19,6 +21,13 @@ RULE_TITLES = {
     "diffuse": "Everybody and nobody",
     "accountability_bottleneck": "Bottleneck by design",
 }
+
+
+NO_FINDINGS = ("No findings: every capability has one A and someone doing the work, "
+               "and no department is a bottleneck.")
+NOT_FILLED_IN = ("The map is not filled in yet. Select a cell and type R, A, C or I: who does the work, "
+                 "who owns the outcome (one per capability), who is consulted, who is informed. "
+                 "The checks start with the first letter.")
 
 
 def _swatch(colour: str, size: int = 12) -> QPixmap:
@@ -45,17 +54,26 @@ class LegendWidget(QWidget):
                 ("warning", "Warning", "Work spread over 3 or more departments, or a department "
                                        "accountable for more than half of a layer")):
             swatch = QLabel()
-            swatch.setPixmap(_swatch(SEVERITY_COLOURS[severity][1]))
+            on_scheme_change(swatch, lambda w, dark, sev=severity: w.setPixmap(
+                _swatch(severity_colour(sev, strong=True, dark=dark))))
             swatch.setToolTip(tip)
             label = QLabel(text)
             label.setToolTip(tip)
             row.addWidget(swatch)
             row.addWidget(label)
             row.addSpacing(8)
-        note = QLabel("darker cells cause the finding")
-        note.setObjectName("muted")
-        row.addWidget(note)
+        row.addWidget(elided_label("darker cells cause the finding", name="muted"), 1)
         row.addStretch(1)
+
+
+def card_style(severity: str, dark: bool) -> str:
+    """A finding's card: the surface with a thin border and a thick one in the severity's
+    colour on the left; a ring in the highlight colour when it has the focus."""
+    edge = resolve(SEVERITY_ROLES[severity], dark)
+    return (f"QFrame#findingCard {{ border: 1px solid {resolve('grid', dark)}; border-left: 5px solid {edge}; "
+            f"border-radius: 3px; background: {resolve('surface', dark)}; color: {resolve('text', dark)}; }}"
+            f"QFrame#findingCard:focus {{ border: 1px solid {resolve('info', dark)}; border-left: 5px solid {edge}; }}"
+            f"QLabel {{ border: none; background: transparent; color: {resolve('text', dark)}; }}")
 
 
 class FindingCard(QFrame):
@@ -69,17 +87,12 @@ class FindingCard(QFrame):
         self.setObjectName("findingCard")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        colour = SEVERITY_COLOURS[finding.severity][1]
-        self.setStyleSheet(
-            f"QFrame#findingCard {{ border: 1px solid #d8dee4; border-left: 5px solid {colour}; "
-            "border-radius: 3px; background: #ffffff; }"
-            f"QFrame#findingCard:focus {{ border: 1px solid #3d5a75; border-left: 5px solid {colour}; }}"
-            "QLabel { border: none; background: transparent; }")
+        on_scheme_change(self, lambda card, dark: card.setStyleSheet(card_style(card.finding.severity, dark)))
         self.title = QLabel(RULE_TITLES[finding.rule])
         self.title.setStyleSheet("font-weight: bold;")
         self.problem = QLabel(finding.problem)
         self.advice = QLabel("→ " + finding.advice)
-        self.advice.setStyleSheet("color: #2f4f6f;")
+        tone(self.advice, "info")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 5, 6, 6)
         layout.setSpacing(2)
@@ -133,10 +146,7 @@ class FindingsPanel(QFrame):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(self._cards_box)
-        self.empty = QLabel("No findings: every capability has one A and someone doing the work, "
-                            "and no department is a bottleneck.")
-        self.empty.setWordWrap(True)
-        self.empty.setObjectName("muted")
+        self.empty = plain_label(name="muted")
         roles_title = QLabel("Escalation roles")
         roles_title.setStyleSheet("font-weight: bold; font-size: 14px;")
         self.roles = QLabel()
@@ -150,6 +160,7 @@ class FindingsPanel(QFrame):
         layout.addWidget(self.one_a)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.empty)
+        layout.addStretch(0)  # what there is sits at the top when there are no cards
         layout.addSpacing(6)
         layout.addWidget(roles_title)
         layout.addWidget(self.roles)
@@ -157,10 +168,12 @@ class FindingsPanel(QFrame):
         self.cards: list[FindingCard] = []
 
     def set_map(self, m: OwnershipMap, choices: Sequence[EscalationChoice]) -> None:
-        self.findings = m.findings()
-        self.title.setText(f"Findings ({len(self.findings)})")
+        self.findings = m.findings() if m.filled_in else []
+        self.title.setText(f"Findings ({len(self.findings)})" if m.filled_in else "Findings")
         if not m.capabilities:
             self.one_a.setText("Add capabilities to check the map.")
+        elif not m.filled_in:
+            self.one_a.setText("")  # the text under it says it all
         elif m.every_capability_has_one_a():
             self.one_a.setText("✔ Every capability has exactly one A.")
         else:
@@ -178,6 +191,8 @@ class FindingsPanel(QFrame):
             card.show()  # at once, not on the layout's queued show, so the panel never flashes empty
             self.cards.append(card)
         self.scroll.setVisible(bool(self.findings))
+        self.one_a.setVisible(bool(self.one_a.text()))
+        self.empty.setText(NOT_FILLED_IN if not m.filled_in else NO_FINDINGS)
         self.empty.setVisible(not self.findings and bool(m.capabilities))
         self.roles.setText(self._roles_text(m, choices))
 

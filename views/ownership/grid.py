@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.ownership.entities import LAYER_NAMES
 from models.ownership.service import (
-    LAYER_NAMES,
     LETTER_NAMES,
     CapabilityInfo,
     EscalationChoice,
@@ -33,21 +33,35 @@ from models.ownership.service import (
     escalation_label,
 )
 from models.ownership.checks import LAYERS, LETTERS
+from views.common.rows import fit_editor
+from views.common.style import mix, resolve
+from views.common.widgets import wide_list
+from views.plan.labelled import keyed_combo
 
 CAPABILITY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DEPARTMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 3
 LAYER_ROLE = Qt.ItemDataRole.UserRole + 4
 
-#: (light tint for the row, strong tint for the cells that cause it)
-SEVERITY_COLOURS = {
-    "error": ("#fbe4e2", "#f2aaa4"),
-    "warning": ("#fff4d9", "#ffd47e"),
-}
-LAYER_BACKGROUND = "#e4eaf0"
-TEXT_ON_TINT = "#1b1b1b"
-LETTER_COLOURS = {"A": "#0f3d73", "R": "#1b1b1b", "C": "#4a4a4a", "I": "#4a4a4a"}
+#: the colour role of each severity (views.common.palette); its "-bg" role tints a row
+SEVERITY_ROLES = {"error": "danger", "warning": "warning"}
+#: how much of the severity's colour the cells that cause a finding take over the row's tint
+STRONG_SHARE = {"error": 0.3, "warning": 0.22}
+LAYER_BACKGROUND = "grid"
+#: letters on a plain cell (on a tinted cell every letter is in the text role)
+LETTER_ROLES = {"A": "info", "R": "text", "C": "muted", "I": "muted"}
 SEVERITY_WORDS = {"error": "Problem", "warning": "Warning"}
+
+
+def severity_colour(severity: str, strong: bool, dark: bool | None = None) -> str:
+    """The tint of a row with a finding of *severity*, or (*strong*) of the cells that cause
+    it, in the light or dark scheme; text on either reads in the "text" role."""
+    role = SEVERITY_ROLES[severity]
+    return mix(role, f"{role}-bg", STRONG_SHARE[severity], dark) if strong else resolve(f"{role}-bg", dark)
+
+
+def _brush(colour: str) -> QBrush:
+    return QBrush(QColor(colour))
 
 CellEdit = Callable[[dict[tuple[int, int], str]], bool]
 CapabilityEdit = Callable[[int, dict[str, Any], str], bool]
@@ -90,7 +104,8 @@ class OwnershipGridModel(QAbstractTableModel):
     def set_map(self, m: OwnershipMap | None, choices: Sequence[EscalationChoice] = (),
                 editable: bool = True) -> None:
         """Show *m*. When rows and columns are the same as before, cells are
-        updated in place so the selection and current cell survive an edit."""
+        updated in place so the selection and current cell survive an edit.
+        A map not filled in yet (no letter anywhere) is shown without findings."""
         rows: list[GridRow] = []
         if m is not None:
             for layer in LAYERS:
@@ -112,7 +127,7 @@ class OwnershipGridModel(QAbstractTableModel):
         self._editable = editable and self._edit_cells is not None
         self._severity = {}
         self._problems = {}
-        if m is not None:
+        if m is not None and m.filled_in:
             names = m.severities()
             for c in m.capabilities:
                 if c.name in names:
@@ -239,12 +254,9 @@ class OwnershipGridModel(QAbstractTableModel):
         if role == SEVERITY_ROLE and col == 0:
             return self._severity.get(cap.id)
         if role == Qt.ItemDataRole.BackgroundRole and col == 0 and cap.id in self._severity:
-            return QBrush(QColor(SEVERITY_COLOURS[self._severity[cap.id]][1]))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == 0 and cap.id in self._severity:
-                return QBrush(QColor(TEXT_ON_TINT))
-            if col == self.escalation_column and not cap.escalation:
-                return None
+            return _brush(severity_colour(self._severity[cap.id], strong=True))
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0 and cap.id in self._severity:
+            return _brush(resolve("text"))
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 0:
                 lines = [cap.name, LAYER_NAMES[cap.layer]]
@@ -261,9 +273,9 @@ class OwnershipGridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and col == 0:
             return LAYER_NAMES[row.layer]
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(QColor(LAYER_BACKGROUND))
+            return _brush(resolve(LAYER_BACKGROUND))
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor(TEXT_ON_TINT))
+            return _brush(resolve("text"))
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
@@ -288,12 +300,12 @@ class OwnershipGridModel(QAbstractTableModel):
             return severity
         if role == Qt.ItemDataRole.BackgroundRole:
             if severity:
-                return QBrush(QColor(SEVERITY_COLOURS[severity][1]))
+                return _brush(severity_colour(severity, strong=True))
             if row_severity:
-                return QBrush(QColor(SEVERITY_COLOURS[row_severity][0]))
+                return _brush(severity_colour(row_severity, strong=False))
             return None
         if role == Qt.ItemDataRole.ForegroundRole and letter:
-            return QBrush(QColor(LETTER_COLOURS[letter]))
+            return _brush(resolve("text" if severity or row_severity else LETTER_ROLES[letter]))
         if role == Qt.ItemDataRole.FontRole and letter:
             font = QFont()
             font.setBold(True)
@@ -354,24 +366,28 @@ class OwnershipDelegate(QStyledItemDelegate):
 
     def createEditor(self, parent: QWidget, option, index):
         if self._model.cell_key(index) is not None:
-            combo = QComboBox(parent)
-            combo.setObjectName("letterEditor")
-            for value, label in self.NAMES:
-                combo.addItem(label, value)
-            combo.activated.connect(lambda _i, c=combo: self._commit(c))
+            combo = self._combo(parent, "letterEditor", dict(self.NAMES))
             QTimer.singleShot(0, combo, combo.showPopup)
             return combo
         if index.column() == self._model.escalation_column:
-            combo = QComboBox(parent)
-            combo.setObjectName("escalationEditor")
+            combo = self._combo(parent, "escalationEditor",
+                                {c.value: c.label for c in self._model.escalation_choices()})
             combo.setEditable(True)
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            for choice in self._model.escalation_choices():
-                combo.addItem(choice.label, choice.value)
             combo.lineEdit().setPlaceholderText("or type a person's name")
-            combo.activated.connect(lambda _i, c=combo: self._commit(c))
             return combo
         return super().createEditor(parent, option, index)
+
+    def updateEditorGeometry(self, editor, option, index):
+        fit_editor(editor, option)
+
+    def _combo(self, parent: QWidget, name: str, labels: dict[str, str]) -> QComboBox:
+        """A combo of *labels* that commits as soon as an item is chosen."""
+        combo = keyed_combo(parent, labels)
+        combo.setObjectName(name)
+        wide_list(combo)
+        combo.activated.connect(lambda _i, c=combo: self._commit(c))
+        return combo
 
     def _commit(self, editor: QWidget) -> None:
         self.commitData.emit(editor)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMenu,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -43,6 +42,12 @@ from views.ownership.commands import (
 from views.ownership.dialogs import CapabilityDialog
 from views.ownership.findings import FindingsPanel, LegendWidget
 from views.ownership.grid import OwnershipDelegate, OwnershipGridModel, OwnershipGridView
+from views.common.page_header import page_title
+from views.common.widgets import plain_label
+from views.plan.widgets import button, no_plan_label, under_tools
+
+REMOVE = {"department": RemoveDepartment, "capability": RemoveCapability}
+MOVE = {"department": MoveDepartment, "capability": MoveCapability}
 
 INTRO = ("Who is Responsible, Accountable, Consulted and Informed for each shared capability, from the "
          "storefront to the ERP. Select cells and type R, A, C or I; Delete clears; double-click or "
@@ -55,15 +60,11 @@ class OwnershipPage(QWidget):
         self.doc = doc
         self._today = today
 
-        heading = QLabel("Ownership")
-        heading.setObjectName("pageTitle")
-        intro = QLabel(INTRO)
-        intro.setWordWrap(True)
-        intro.setObjectName("muted")
+        heading = page_title("Ownership")
+        intro = plain_label(INTRO, name="muted")
 
         # --- no plan / no map yet
-        self.no_plan_label = QLabel("This workspace holds no plan yet. Choose Plan ▸ New plan… to start one.")
-        self.no_plan_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_plan_label = no_plan_label()
         start_box = QWidget()
         start_text = QLabel(
             "This plan has no ownership map yet. Start from the default map: eleven capabilities in the "
@@ -71,10 +72,9 @@ class OwnershipPage(QWidget):
             "(eCommerce, Marketing, IT, Supply Chain, Store Operations, Customer Service, Finance), all "
             "cells blank. You can rename, add and remove both afterwards.")
         start_text.setWordWrap(True)
-        self.start_button = QPushButton("Start from the default map")
-        self.start_button.clicked.connect(self.start_default_map)
+        self.start_button = button("Start from the default map", self.start_default_map)
         card = QWidget()
-        card.setFixedWidth(620)
+        card.setMaximumWidth(620)
         cl = QVBoxLayout(card)
         cl.addWidget(start_text)
         buttons = QHBoxLayout()
@@ -110,24 +110,17 @@ class OwnershipPage(QWidget):
         self.findings.setMinimumWidth(250)
         self.findings.findingActivated.connect(self.show_finding)
 
-        self.add_capability_button = QPushButton("Add capability…")
-        self.add_capability_button.clicked.connect(self.add_capability)
-        self.add_department_button = QPushButton("Add department…")
-        self.add_department_button.setToolTip("A new column, for example a Commerce Operations team "
-                                              "given the mandate over order management")
-        self.add_department_button.clicked.connect(self.add_department)
+        self.add_capability_button = button("Add capability…", self.add_capability)
+        self.add_department_button = button("Add department…", self.add_department,
+                                            "A new column, for example a Commerce Operations team "
+                                            "given the mandate over order management")
         tools = QHBoxLayout()
         tools.addWidget(LegendWidget(), 1)
         tools.addWidget(self.add_capability_button)
         tools.addWidget(self.add_department_button)
 
-        grid_box = QWidget()
-        gl = QVBoxLayout(grid_box)
-        gl.setContentsMargins(0, 0, 0, 0)
-        gl.addLayout(tools)
-        gl.addWidget(self.grid, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(grid_box)
+        self.splitter.addWidget(under_tools(tools, self.grid))
         self.splitter.addWidget(self.findings)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
@@ -159,20 +152,19 @@ class OwnershipPage(QWidget):
             self.body.setCurrentWidget(self.no_plan_label)
             self.model.set_map(None)
             return
-        m = svc.get_map(self.doc.ws, plan.id)
+        m, choices = svc.map_view(self.doc.ws, plan.id)  # one read for the map and the escalations
         if m.is_empty:
             self.body.setCurrentWidget(self.start_panel)
             self.start_button.setEnabled(writable)
             self.model.set_map(None)
             return
         self.body.setCurrentWidget(self.splitter)
-        choices = svc.escalation_choices(self.doc.ws, plan.id)
         current = self._current_key()
         self.model.set_map(m, choices, editable=writable)
         self._restore_current(current)
         self.findings.set_map(m, choices)
-        for button in (self.add_capability_button, self.add_department_button):
-            button.setEnabled(writable)
+        for push in (self.add_capability_button, self.add_department_button):
+            push.setEnabled(writable)
 
     def _current_key(self) -> tuple[int | None, int | str | None]:
         index = self.grid.currentIndex()
@@ -202,24 +194,29 @@ class OwnershipPage(QWidget):
             self.grid.setCurrentIndex(self.model.index(row, col))
 
     def _size_columns(self) -> None:
+        """Capability, escalation and systems as wide as their text (within bounds, long
+        systems lists are cut and shown whole in the tooltip); departments as their header."""
         if self.model.columnCount() == 0:
             return
-        self.grid.setColumnWidth(0, 214)
         header = self.grid.horizontalHeader()
+        # the escalation column fits the longest role offered, even before it is chosen
+        fm = self.grid.fontMetrics()
+        offered = max((fm.horizontalAdvance(c.label) + 16 for c in self.model.escalation_choices()), default=150)
+        for col, (low, high) in ((0, (150, 230)), (self.model.escalation_column, (min(max(150, offered), 260), 260)),
+                                 (self.model.systems_column, (140, 260))):
+            self.grid.resizeColumnToContents(col)
+            self.grid.setColumnWidth(col, min(max(self.grid.columnWidth(col) + 8, low), high))
         for col in range(1, self.model.escalation_column):
             self.grid.setColumnWidth(col, max(header.sectionSizeHint(col) - 6, 56))
-        self.grid.setColumnWidth(self.model.escalation_column, 180)
-        self.grid.setColumnWidth(self.model.systems_column, 200)
 
     # ----------------------------------------------------------------- editing
-    def _plan_id(self) -> int | None:
-        return self.doc.plan_id
+    def _run(self, make: Callable[[int], Any]) -> bool:
+        """Execute the step ``make(plan_id)`` builds, when a plan is open."""
+        plan_id = self.doc.plan_id
+        return plan_id is not None and self.doc.execute(make(plan_id))
 
     def _edit_cells(self, letters: dict[tuple[int, int], str]) -> bool:
-        plan_id = self._plan_id()
-        if plan_id is None:
-            return False
-        return self.doc.execute(SetCells(self.doc, plan_id, letters))
+        return self._run(lambda plan_id: SetCells(self.doc, plan_id, letters))
 
     def _edit_capability(self, capability_id: int, changes: dict[str, Any], text: str) -> bool:
         return self.doc.execute(EditCapability(self.doc, capability_id, changes, text))
@@ -230,23 +227,18 @@ class OwnershipPage(QWidget):
         if m is None or self.doc.read_only:
             return False
         changes = {key: letter for key in self.grid.letter_cells() if m.letter(*key) != letter}
-        if not changes:
-            return False
-        return self._edit_cells(changes)
+        return bool(changes) and self._edit_cells(changes)
 
     def start_default_map(self) -> None:
-        plan_id = self._plan_id()
-        if plan_id is not None:
-            self.doc.execute(StartDefaultMap(self.doc, plan_id))
+        self._run(lambda plan_id: StartDefaultMap(self.doc, plan_id))
 
     def add_department(self) -> None:
-        plan_id = self._plan_id()
-        if plan_id is None:
+        if self.doc.plan_id is None:
             return
         name, ok = QInputDialog.getText(self, "Add department",
                                         "Department or team (e.g. Commerce Operations):")
         if ok and name.strip():
-            self.doc.execute(AddDepartment(self.doc, plan_id, name))
+            self._run(lambda plan_id: AddDepartment(self.doc, plan_id, name))
 
     def rename_department(self, department_id: int) -> None:
         m = self.model.ownership_map()
@@ -257,27 +249,15 @@ class OwnershipPage(QWidget):
         if ok and name.strip() and name.strip() != dept.name:
             self.doc.execute(RenameDepartment(self.doc, department_id, name))
 
-    def remove_department(self, department_id: int) -> None:
-        m = self.model.ownership_map()
-        dept = m.department(department_id) if m else None
-        if dept is not None:
-            self.doc.execute(RemoveDepartment(self.doc, department_id, dept.name))
-
-    def move_department(self, department_id: int, offset: int) -> None:
-        plan_id = self._plan_id()
-        if plan_id is not None:
-            self.doc.execute(MoveDepartment(self.doc, plan_id, department_id, offset))
-
     def add_capability(self) -> None:
-        plan_id = self._plan_id()
-        if plan_id is None:
+        if self.doc.plan_id is None:
             return
         index = self.grid.currentIndex()
         layer = self.model.row_info(index.row()).layer if index.isValid() else "middle"
         dialog = CapabilityDialog(layer=layer, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             v = dialog.values()
-            self.doc.execute(AddCapability(self.doc, plan_id, v["name"], v["layer"], v["systems"]))
+            self._run(lambda plan_id: AddCapability(self.doc, plan_id, v["name"], v["layer"], v["systems"]))
 
     def edit_capability(self, capability_id: int) -> None:
         m = self.model.ownership_map()
@@ -287,22 +267,21 @@ class OwnershipPage(QWidget):
         dialog = CapabilityDialog(cap, parent=self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        v = dialog.values()
-        changes = {k: val for k, val in v.items()
+        changes = {k: val for k, val in dialog.values().items()
                    if (", ".join(cap.systems) if k == "systems" else getattr(cap, k)) != val}
         if changes:
             self.doc.execute(EditCapability(self.doc, capability_id, changes, "Edit capability"))
 
-    def remove_capability(self, capability_id: int) -> None:
+    def remove(self, kind: str, row_id: int) -> None:
+        """Remove the department or capability (*kind*) *row_id* shown in the grid."""
         m = self.model.ownership_map()
-        cap = m.capability(capability_id) if m else None
-        if cap is not None:
-            self.doc.execute(RemoveCapability(self.doc, capability_id, cap.name))
+        item = getattr(m, kind)(row_id) if m else None
+        if item is not None:
+            self.doc.execute(REMOVE[kind](self.doc, row_id, item.name))
 
-    def move_capability(self, capability_id: int, offset: int) -> None:
-        plan_id = self._plan_id()
-        if plan_id is not None:
-            self.doc.execute(MoveCapability(self.doc, plan_id, capability_id, offset))
+    def move(self, kind: str, row_id: int, offset: int) -> None:
+        """Move a department left or right (offset < 0: left), a capability up or down."""
+        self._run(lambda plan_id: MOVE[kind](self.doc, plan_id, row_id, offset))
 
     # ----------------------------------------------------------------- menus
     def cell_menu(self, index) -> QMenu:
@@ -348,20 +327,20 @@ class OwnershipPage(QWidget):
         layer = self.model.row_info(row).layer
         same = [i for i in rows if self.model.row_info(i).layer == layer]
         self._add(menu, "Edit capability…", lambda: self.edit_capability(capability_id), "editCapability")
-        up = self._add(menu, "Move capability up", lambda: self.move_capability(capability_id, -1))
+        up = self._add(menu, "Move capability up", lambda: self.move("capability", capability_id, -1))
         up.setEnabled(row != same[0])
-        down = self._add(menu, "Move capability down", lambda: self.move_capability(capability_id, 1))
+        down = self._add(menu, "Move capability down", lambda: self.move("capability", capability_id, 1))
         down.setEnabled(row != same[-1])
-        self._add(menu, "Remove capability", lambda: self.remove_capability(capability_id), "removeCapability")
+        self._add(menu, "Remove capability", lambda: self.remove("capability", capability_id), "removeCapability")
 
     def _department_actions(self, menu: QMenu, department_id: int) -> None:
         col = self.model.column_of_department(department_id)
         self._add(menu, "Rename department…", lambda: self.rename_department(department_id), "renameDepartment")
-        left = self._add(menu, "Move department left", lambda: self.move_department(department_id, -1), "moveLeft")
+        left = self._add(menu, "Move department left", lambda: self.move("department", department_id, -1), "moveLeft")
         left.setEnabled(col > 1)
-        right = self._add(menu, "Move department right", lambda: self.move_department(department_id, 1), "moveRight")
+        right = self._add(menu, "Move department right", lambda: self.move("department", department_id, 1), "moveRight")
         right.setEnabled(col < self.model.escalation_column - 1)
-        self._add(menu, "Remove department", lambda: self.remove_department(department_id), "removeDepartment")
+        self._add(menu, "Remove department", lambda: self.remove("department", department_id), "removeDepartment")
 
     def header_menu(self, section: int) -> QMenu:
         menu = QMenu(self)

@@ -1,4 +1,4 @@
-"""Plan dialogs: the New Plan wizard and the Edit plan form."""
+"""Plan dialogs: the New Plan wizard, the Edit plan form and the Add milestone form."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,7 +7,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -19,8 +18,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from models.plan.service import DEFAULT_HORIZON, PhaseInfo, PlanDraft, PlanInfo, default_phases
+from models.plan.entities import MILESTONE
 from models.plan.schema import STEP_NAMES, STEPS
+from models.plan.service import DEFAULT_HORIZON, MilestoneDraft, PhaseInfo, PlanDraft, PlanInfo, default_phases
+from views.common.row_dialog import ok_cancel
+from views.common.style import tone
+from views.plan.labelled import LabelledRowDialog
 
 
 def to_qdate(d: date) -> QDate:
@@ -54,7 +57,7 @@ class PhaseEditor(QGroupBox):
             s, e, g = date_edit(start), date_edit(end), QLineEdit(goal)
             g.setCursorPosition(0)
             g.setToolTip(goal)
-            g.setMinimumWidth(420)
+            g.setMinimumWidth(260)
             grid.addWidget(QLabel(STEP_NAMES[step]), r, 0)
             grid.addWidget(s, r, 1)
             grid.addWidget(e, r, 2)
@@ -84,6 +87,7 @@ class NewPlanWizard(QWizard):
     def __init__(self, today: date | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle("New plan")
+        self.setMinimumWidth(720)  # as wide as its widest page from the start: it does not grow on page 3
         today = today or date.today()
 
         p1 = QWizardPage()
@@ -94,8 +98,9 @@ class NewPlanWizard(QWizard):
         self.name.setPlaceholderText("e.g. Digital Flagship 90-day transformation")
         self.organisation = QLineEdit()
         self.sponsor = QLineEdit()
-        f1.addRow("Plan &name*", self.name)
-        f1.addRow("&Organisation", self.organisation)
+        # Alt+N, B and F are the wizard's Next, Back and Finish; O and C are left to OK and Cancel
+        f1.addRow("&Plan name*", self.name)
+        f1.addRow("Or&ganisation", self.organisation)
         f1.addRow("&Sponsor", self.sponsor)
         p1.registerField("name*", self.name)
 
@@ -111,7 +116,7 @@ class NewPlanWizard(QWizard):
         self.horizon.setSuffix(" days")
         self.architect = QLineEdit()
         f2.addRow("&Start date", self.start)
-        f2.addRow("&Horizon", self.horizon)
+        f2.addRow("Hori&zon", self.horizon)
         f2.addRow("&Revenue Architect", self.architect)
 
         p3 = QWizardPage()
@@ -121,7 +126,7 @@ class NewPlanWizard(QWizard):
         self.phases = PhaseEditor(default_phases(today))
         v3.addWidget(self.phases)
         self.phase_problem = QLabel()
-        self.phase_problem.setStyleSheet("color:#c62828")
+        tone(self.phase_problem, "danger")
         v3.addWidget(self.phase_problem)
         p3.isComplete = self._phases_ok  # type: ignore[method-assign]
         for s, e, _g in self.phases.rows.values():
@@ -168,19 +173,16 @@ class EditPlanDialog(QDialog):
         self.horizon.setValue(plan.horizon_days)
         self.horizon.setSuffix(" days")
         form.addRow("Plan &name", self.name)
-        form.addRow("&Organisation", self.organisation)
+        form.addRow("Or&ganisation", self.organisation)
         form.addRow("&Sponsor", self.sponsor)
         form.addRow("&Revenue Architect", self.architect)
         form.addRow("S&tart date", self.start)
         form.addRow("&Horizon", self.horizon)
         self.phases = PhaseEditor(self.original)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.phases)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self))
 
     def changes(self) -> tuple[dict, dict]:
         new = {
@@ -196,3 +198,14 @@ class EditPlanDialog(QDialog):
             if diff:
                 phase_changes[self.phase_ids[step]] = diff
         return plan_changes, phase_changes
+
+
+class AddMilestoneDialog(LabelledRowDialog):
+    """Title, step, owner and due date, from the declared milestone fields."""
+
+    def __init__(self, default_due: date, parent=None):
+        super().__init__(MILESTONE, {"step": STEPS[0], "due": default_due}, title="Add milestone",
+                         keys=("title", "step", "owner", "due"), labels={"step": STEP_NAMES}, parent=parent)
+
+    def draft(self) -> MilestoneDraft:
+        return MilestoneDraft(**self.values())

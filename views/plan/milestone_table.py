@@ -1,278 +1,163 @@
-"""The milestone table: model over ``MilestoneInfo`` rows, filter proxy, editors.
+"""The milestone table: the kit's row model, delegate and proxy (``views.common.rows``)
+over ``MilestoneInfo`` rows, with columns from the declared fields
+(``models.plan.entities.MILESTONE``) plus what is the Overview's own: step and
+status order, status colours, overdue rows, slip, the dependency by title.
 
-The model never writes: ``setData`` hands the edit to a callback (the page turns
-it into an undo command) and the rows are replaced when the document changes.
+The model never writes: an edit goes to a callback (the page turns it into an
+undo step) and the rows are replaced when the document changes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Sequence
+from typing import Sequence
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QDateEdit, QStyledItemDelegate, QWidget
 
-from models.plan.service import MilestoneInfo
+from models.plan.entities import MILESTONE
 from models.plan.schema import MILESTONE_STATUSES, STEP_NAMES, STEP_SHORT_NAMES, STEPS
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
-
-STATUS_COLOURS = {
-    "done": "#2e7d32",
-    "in progress": "#1565c0",
-    "not started": "#616161",
-    "blocked": "#c62828",
-}
-OVERDUE_BACKGROUND = "#fdecea"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str
-    editable: bool = True
-
-
-COLUMNS = (
-    Column("step", "Step"),
-    Column("title", "Milestone"),
-    Column("owner", "Owner"),
-    Column("due", "Due"),
-    Column("baseline_due", "Baseline", editable=False),
-    Column("slip_days", "Slip (days)", editable=False),
-    Column("status", "Status"),
-    Column("done_date", "Done on"),
-    Column("depends_on_id", "Depends on"),
-    Column("notes", "Notes"),
+from models.plan.service import MilestoneInfo
+from views.common.rows import (
+    ID_ROLE,
+    EditCallback,
+    RowDelegate,
+    RowFilterProxy,
+    RowTableModel,
+    column,
+    computed,
+    source_of,
 )
-COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+from views.common.style import resolve
+from views.plan.labelled import keyed_combo, pick
 
-EditCallback = Callable[[int, str, Any], bool]
+#: the colour role of each status's text and marker (views.common.palette)
+STATUS_ROLES = {
+    "done": "ok",
+    "in progress": "info",
+    "not started": "muted",
+    "blocked": "danger",
+}
+OVERDUE_BACKGROUND = "danger-bg"
+LATE, EARLY = "danger", "ok"
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
+def _slip_text(_m, days: int | None) -> str:
+    return "" if days is None else (f"+{days}" if days > 0 else str(days))
 
 
-class MilestoneTableModel(QAbstractTableModel):
+#: the columns, in order: the declared fields, with the computed slip after the baseline
+COLUMN_KEYS = ("step", "title", "owner", "due", "baseline_due", "slip_days", "status", "done_date",
+               "depends_on_id", "notes")
+COLUMN_INDEX = {key: i for i, key in enumerate(COLUMN_KEYS)}
+
+
+class MilestoneTableModel(RowTableModel):
     def __init__(self, edit: EditCallback | None = None, parent=None):
-        super().__init__(parent)
-        self._rows: list[MilestoneInfo] = []
+        options = {
+            "step": {"display": lambda _m, step: STEP_SHORT_NAMES[step], "sort": lambda m, _v: STEPS.index(m.step),
+                     "width": 78},
+            "title": {"width": 250},
+            "owner": {"width": 105},
+            "status": {"display": lambda m, status: f"{status} (overdue)" if self.is_overdue(m) else status,
+                       "colour": lambda m: STATUS_ROLES[m.status],
+                       "sort": lambda m, _v: MILESTONE_STATUSES.index(m.status), "width": 138},
+            "depends_on_id": {"width": 140,
+                              "display": lambda _m, mid: self._titles.get(mid, "") if mid else "",
+                              "sort": lambda _m, mid: self._titles.get(mid, "").lower() if mid else ""},
+            "notes": {"tooltip": lambda m: m.notes or None, "width": 160},
+        }
+        slip = computed("slip_days", "Slip", lambda m: m.slip_days, display=_slip_text, width=52,
+                        tooltip=lambda m: None if m.baseline_due is None else
+                        f"Due {m.due:%d %b} against the baseline {m.baseline_due:%d %b}: "
+                        f"{_slip_text(m, m.slip_days) or '0'} days",
+                        colour=lambda m: (LATE if m.slip_days > 0 else EARLY) if m.slip_days else None,
+                        sort=lambda _m, days: -10**9 if days is None else days)
+        super().__init__(tuple(slip if key == "slip_days" else column(MILESTONE.field(key), **options.get(key, {}))
+                               for key in COLUMN_KEYS), edit, parent, row_tooltip=self._overdue_tip)
         self._titles: dict[int, str] = {}
         self._as_of = date.today()
-        self._edit = edit
-        self._editable = edit is not None
 
     # ----------------------------------------------------------------- data in
     def set_rows(self, rows: Sequence[MilestoneInfo], as_of: date, editable: bool = True) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
         self._titles = {m.id: m.title for m in rows}
         self._as_of = as_of
-        self._editable = editable and self._edit is not None
-        self.endResetModel()
+        super().set_rows(rows, editable)
 
     def milestone(self, row: int) -> MilestoneInfo:
-        return self._rows[row]
+        return self.row(row)
 
     def titles(self) -> dict[int, str]:
         return dict(self._titles)
 
+    def is_overdue(self, m: MilestoneInfo) -> bool:
+        return m.is_overdue(self._as_of)
+
+    def _overdue_tip(self, m: MilestoneInfo) -> str | None:
+        return f"Overdue by {(self._as_of - m.due).days} days" if self.is_overdue(m) else None
+
     # ----------------------------------------------------------------- Qt API
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section].title
-        return None
-
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._editable and COLUMNS[index.column()].editable:
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
-
-    def _value(self, m: MilestoneInfo, key: str) -> Any:
-        return getattr(m, key)
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        if not index.isValid() or not (0 <= index.row() < self.rowCount()):
             return None
-        m = self._rows[index.row()]
-        key = COLUMNS[index.column()].key
-        value = self._value(m, key)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if key == "step":
-                return STEP_SHORT_NAMES[value]
-            if key == "depends_on_id":
-                return self._titles.get(value, "") if value else ""
-            if key == "slip_days":
-                return "" if value is None else (f"+{value}" if value > 0 else str(value))
-            if isinstance(value, date):
-                return value.isoformat()
-            if key == "status" and m.is_overdue(self._as_of):
-                return f"{value} (overdue)"
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.EditRole:
-            if isinstance(value, date):
-                return _qdate(value)
-            return value
-        if role == SORT_ROLE:
-            if key == "step":
-                return STEPS.index(value)
-            if key == "status":
-                return MILESTONE_STATUSES.index(value)
-            if isinstance(value, date):
-                return value.toordinal()
-            if value is None:
-                return -10**9 if key == "slip_days" else ""
-            if key == "depends_on_id":
-                return self._titles.get(value, "")
-            return value if isinstance(value, int) else str(value).lower()
-        if role == ID_ROLE:
-            return m.id
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "status":
-                return QBrush(QColor(STATUS_COLOURS[m.status]))
-            if key == "slip_days" and value:
-                return QBrush(QColor("#c62828" if value > 0 else "#2e7d32"))
-        if role == Qt.ItemDataRole.BackgroundRole and m.is_overdue(self._as_of):
-            return QBrush(QColor(OVERDUE_BACKGROUND))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if key == "step":
-                return STEP_NAMES[m.step]
-            if m.is_overdue(self._as_of):
-                return f"Overdue by {(self._as_of - m.due).days} days"
-            if key == "notes" and m.notes:
-                return m.notes
-        if role == Qt.ItemDataRole.TextAlignmentRole and key == "slip_days":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self._editable:
-            return False
-        m = self._rows[index.row()]
-        key = COLUMNS[index.column()].key
-        if isinstance(value, QDate):
-            value = date(value.year(), value.month(), value.day())
-        if isinstance(value, str) and key in ("title", "owner", "notes"):
-            value = value.strip()
-        if value == self._value(m, key):
-            return False
-        return bool(self._edit(m.id, key, value))
+        m = self.row(index.row())
+        key = self.columns[index.column()].key
+        if role == Qt.ItemDataRole.BackgroundRole and self.is_overdue(m):
+            return QBrush(QColor(resolve(OVERDUE_BACKGROUND)))
+        if role == Qt.ItemDataRole.ToolTipRole and key == "step":
+            return STEP_NAMES[m.step]  # the full name, overdue or not
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "depends_on_id":
+            return None  # a title, though the value is an id
+        return super().data(index, role)
 
 
-class MilestoneFilterProxy(QSortFilterProxyModel):
-    """Filters by free text (title, owner, notes), status and step."""
+class MilestoneFilterProxy(RowFilterProxy):
+    """The kit's proxy: text in the title, owner or notes; a step; a status, or "overdue"."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._status: str | None = None
-        self._step: str | None = None
-        self._text = ""
-
-    def _refilter(self, name: str, value) -> None:
-        # Qt 6.10 replaced invalidateFilter() with begin/endFilterChange().
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            setattr(self, name, value)
-            self.endFilterChange()
-        else:
-            setattr(self, name, value)
-            self.invalidateFilter()
-
-    def set_text(self, text: str) -> None:
-        self._refilter("_text", text.strip().lower())
-
-    def set_status(self, status: str | None) -> None:
-        self._refilter("_status", status)
+        super().__init__(parent, text_keys=("title", "owner", "notes"))
 
     def set_step(self, step: str | None) -> None:
-        self._refilter("_step", step)
+        self.set_filter("step", step)
 
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        model = self.sourceModel()
-        m = model.milestone(source_row)
-        if self._status == "overdue":
-            if not m.is_overdue(model._as_of):
-                return False
-        elif self._status and m.status != self._status:
-            return False
-        if self._step and m.step != self._step:
-            return False
-        if self._text:
-            hay = f"{m.title}\n{m.owner}\n{m.notes}".lower()
-            return self._text in hay
-        return True
+    def set_status(self, status: str | None) -> None:
+        if status == "overdue":
+            self.set_row_filter("status", lambda m: self.sourceModel().is_overdue(m))
+        else:
+            self.set_row_filter("status", None if status is None else lambda m: m.status == status)
 
 
-class MilestoneDelegate(QStyledItemDelegate):
-    """Combo boxes for step, status and dependency; calendars for dates."""
+class MilestoneDelegate(RowDelegate):
+    """The kit's editors from the declared fields, except that the step and the dependency
+    are chosen by name and stored by key and id."""
 
     def __init__(self, model: MilestoneTableModel, parent=None):
         super().__init__(parent)
         self._model = model
 
-    def createEditor(self, parent: QWidget, option, index):
-        key = COLUMNS[index.column()].key
-        if key in ("step", "status", "depends_on_id"):
-            combo = QComboBox(parent)
-            if key == "step":
-                for s in STEPS:
-                    combo.addItem(STEP_NAMES[s], s)
-            elif key == "status":
-                for s in MILESTONE_STATUSES:
-                    combo.addItem(s, s)
-            else:
-                own_id = index.data(ID_ROLE)
-                combo.addItem("(none)", None)
-                for mid, title in sorted(self._model.titles().items(), key=lambda kv: kv[1].lower()):
-                    if mid != own_id:
-                        combo.addItem(title, mid)
-            return combo
-        if key in ("due", "done_date"):
-            editor = QDateEdit(parent)
-            editor.setCalendarPopup(True)
-            editor.setDisplayFormat("yyyy-MM-dd")
-            return editor
+    def createEditor(self, parent, option, index):
+        key = self._key(index)
+        if key == "step":
+            return keyed_combo(parent, {s: STEP_NAMES[s] for s in STEPS})
+        if key == "depends_on_id":
+            own_id = index.data(ID_ROLE)
+            others = sorted(((mid, title) for mid, title in self._model.titles().items() if mid != own_id),
+                            key=lambda kv: kv[1].lower())
+            return keyed_combo(parent, {None: "(none)", **dict(others)})
         return super().createEditor(parent, option, index)
 
     def setEditorData(self, editor, index):
-        value = index.data(Qt.ItemDataRole.EditRole)
-        if isinstance(editor, QComboBox):
-            pos = editor.findData(value)
-            editor.setCurrentIndex(max(pos, 0))
-        elif isinstance(editor, QDateEdit):
-            editor.setDate(value if isinstance(value, QDate) else QDate.currentDate())
+        if self._key(index) in ("step", "depends_on_id"):
+            pick(editor, index.data(Qt.ItemDataRole.EditRole))
         else:
             super().setEditorData(editor, index)
 
     def setModelData(self, editor, model, index):
-        if isinstance(editor, QComboBox):
+        if self._key(index) in ("step", "depends_on_id"):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-        elif isinstance(editor, QDateEdit):
-            model.setData(index, editor.date(), Qt.ItemDataRole.EditRole)
         else:
             super().setModelData(editor, model, index)
 
-
-def source_row(index: QModelIndex | QPersistentModelIndex, proxy: QSortFilterProxyModel) -> int:
-    return proxy.mapToSource(index).row()
+    @staticmethod
+    def _key(index) -> str:
+        model, src = source_of(index)
+        return model.columns[src.column()].key

@@ -5,80 +5,48 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from models.plan.service import MilestoneDraft, list_milestones, list_phases, plan_day
 from models.plan.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS
-from models.plan.status import plan_checklist, rag_status
+from models.plan.service import plan_day, plan_view
+from models.plan.status import NO_MILESTONES, plan_checklist, rag_status
 from views.common.checklist import ChecklistWidget
-from views.plan.commands import AddMilestone, DeleteMilestone, EditMilestone, SetBaseline
-from views.common.refresh import ScopedRefresh
 from views.common.document import WorkspaceDocument
-from views.plan.milestone_table import (
-    COLUMN_INDEX,
-    COLUMNS,
-    MilestoneDelegate,
-    MilestoneFilterProxy,
-    MilestoneTableModel,
-)
+from views.common.refresh import ScopedRefresh
+from views.common.palette import is_dark
+from views.common.style import on_scheme_change, resolve
+from views.common.widgets import compact_combo, elided_label, plain_label
+from views.common.rows import row_table, selected_row
+from views.plan.commands import AddMilestone, DeleteMilestone, EditMilestone, SetBaseline
+from views.plan.dialogs import AddMilestoneDialog
+from views.plan.labelled import keyed_combo
+from views.plan.milestone_table import COLUMN_INDEX, MilestoneDelegate, MilestoneFilterProxy, MilestoneTableModel
 from views.plan.timeline import TimelineCanvas
+from views.plan.widgets import button, no_plan_label, under_tools
 
-RAG_STYLE = {
-    "red": "background:#c62828; color:white;",
-    "amber": "background:#f9a825; color:black;",
-    "green": "background:#2e7d32; color:white;",
-}
+#: the badge's ground by rag value (its text is the surface colour: readable in both schemes)
+RAG_ROLES = {"red": "danger", "amber": "warning", "green": "ok", NO_MILESTONES: "muted"}
+RAG_WORDS = {NO_MILESTONES: "NO MILESTONES"}
+RAG_TIP = ("Red: a blocked milestone is overdue, or more than 20 % of milestones due so far are overdue. "
+           "Amber: any milestone overdue or blocked. Green: otherwise. Grey: no milestones yet.")
+#: the header's height: the checklist scrolls inside it, so nothing under it moves
+HEADER_HEIGHT = 132
+CHECKLIST_WIDTH = 300
 
 
-class AddMilestoneDialog(QDialog):
-    def __init__(self, default_due: date, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("Add milestone")
-        form = QFormLayout(self)
-        self.title = QLineEdit()
-        self.title.setPlaceholderText("What will be true when it is done?")
-        self.step = QComboBox()
-        for s in STEPS:
-            self.step.addItem(STEP_NAMES[s], s)
-        self.owner = QLineEdit()
-        self.due = QDateEdit(QDate(default_due.year, default_due.month, default_due.day))
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("yyyy-MM-dd")
-        form.addRow("&Title", self.title)
-        form.addRow("&Step", self.step)
-        form.addRow("&Owner", self.owner)
-        form.addRow("&Due", self.due)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self._ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self._ok.setEnabled(False)
-        self.title.textChanged.connect(lambda t: self._ok.setEnabled(bool(t.strip())))
-
-    def draft(self) -> MilestoneDraft:
-        d = self.due.date()
-        return MilestoneDraft(step=self.step.currentData(), title=self.title.text().strip(),
-                              owner=self.owner.text().strip(), due=date(d.year(), d.month(), d.day()))
+def rag_badge_style(rag: str, dark: bool) -> str:
+    return (f"background: {resolve(RAG_ROLES[rag], dark)}; color: {resolve('surface', dark)}; "
+            "border-radius: 4px; font-weight: bold;")
 
 
 class OverviewPage(QWidget):
@@ -91,36 +59,38 @@ class OverviewPage(QWidget):
         self._today = today
         self._ready_sent = False
 
-        # --- header
-        self.plan_title = QLabel()
-        self.plan_title.setObjectName("planTitle")
-        self.plan_title.setTextFormat(Qt.TextFormat.PlainText)
-        self.plan_meta = QLabel()
-        self.plan_meta.setTextFormat(Qt.TextFormat.PlainText)
-        self.plan_meta.setObjectName("muted")
-        self.day_label = QLabel()
-        self.day_label.setObjectName("dayCounter")
+        # --- header: title, meta, day and RAG on the left; the checklist at the right, one height
+        self.plan_title = elided_label(name="planTitle")
+        self.plan_meta = plain_label(name="muted")
+        self.day_label = plain_label(wrap=False, name="dayCounter")
         self.rag_badge = QLabel()
         self.rag_badge.setObjectName("ragBadge")
         self.rag_badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.rag_reason = QLabel()
-        self.rag_reason.setTextFormat(Qt.TextFormat.PlainText)
-        self.rag_reason.setWordWrap(True)
-        self.checklist = ChecklistWidget("Set-up checklist")
+        self.rag_badge.setToolTip(RAG_TIP)
+        self._rag = NO_MILESTONES
+        on_scheme_change(self.rag_badge, lambda badge, dark: badge.setStyleSheet(
+            rag_badge_style(self._rag, dark) if badge.text() else ""))
+        self.rag_reason = plain_label()
+        self.checklist = ChecklistWidget("Set-up checklist", height=HEADER_HEIGHT)
+        self.checklist.setFixedWidth(CHECKLIST_WIDTH)
 
         head_left = QVBoxLayout()
+        head_left.setSpacing(2)
         head_left.addWidget(self.plan_title)
         head_left.addWidget(self.plan_meta)
         counter = QHBoxLayout()
         counter.addWidget(self.day_label)
-        counter.addSpacing(16)
-        counter.addWidget(self.rag_badge)
+        counter.addSpacing(12)
+        counter.addWidget(self.rag_badge, 0, Qt.AlignmentFlag.AlignTop)
         counter.addWidget(self.rag_reason, 1)
         head_left.addLayout(counter)
         head_left.addStretch(1)
-        header = QHBoxLayout()
-        header.addLayout(head_left, 3)
-        header.addWidget(self.checklist, 2)
+        header_box = QWidget()
+        header_box.setFixedHeight(HEADER_HEIGHT)
+        header = QHBoxLayout(header_box)
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addLayout(head_left, 1)
+        header.addWidget(self.checklist, 0, Qt.AlignmentFlag.AlignTop)
 
         # --- timeline
         self.timeline = TimelineCanvas()
@@ -129,84 +99,50 @@ class OverviewPage(QWidget):
         # --- milestone table
         self.model = MilestoneTableModel(edit=self._edit_milestone, parent=self)
         self.proxy = MilestoneFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("milestoneTable")
-        self.table.setModel(self.proxy)
+        self.table = row_table(self.model, self.proxy, "milestoneTable", row_height=26,
+                               on_delete=self.delete_selected, stretch="title")
         self.table.setItemDelegate(MilestoneDelegate(self.model, self.table))
-        self.table.setSortingEnabled(True)
         self.table.sortByColumn(COLUMN_INDEX["due"], Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(True)
-        for key, width in (("step", 95), ("title", 340), ("owner", 110), ("due", 88), ("baseline_due", 88),
-                           ("slip_days", 72), ("status", 140), ("done_date", 88),
-                           ("depends_on_id", 200), ("notes", 200)):
-            self.table.setColumnWidth(COLUMN_INDEX[key], width)
 
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText("Filter milestones (title, owner, notes)")
+        self.filter_text.setMinimumWidth(120)
         self.filter_text.setClearButtonEnabled(True)
         self.filter_text.textChanged.connect(self.proxy.set_text)
-        self.filter_status = QComboBox()
-        self.filter_status.addItem("All statuses", None)
-        for s in MILESTONE_STATUSES:
-            self.filter_status.addItem(s.capitalize(), s)
-        self.filter_status.addItem("Overdue", "overdue")
+        self.filter_status = keyed_combo(None, {None: "All statuses", **{s: s.capitalize() for s in MILESTONE_STATUSES},
+                                                "overdue": "Overdue"})
         self.filter_status.currentIndexChanged.connect(
             lambda _i: self.proxy.set_status(self.filter_status.currentData()))
-        self.filter_step = QComboBox()
-        self.filter_step.addItem("All steps", None)
-        for s in STEPS:
-            self.filter_step.addItem(STEP_NAMES[s], s)
+        self.filter_step = keyed_combo(None, {None: "All steps", **{s: STEP_NAMES[s] for s in STEPS}})
+        compact_combo(self.filter_step, 12)
         self.filter_step.currentIndexChanged.connect(
             lambda _i: self.proxy.set_step(self.filter_step.currentData()))
-        self.add_button = QPushButton("Add milestone…")
-        self.add_button.clicked.connect(self.add_milestone)
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.baseline_button = QPushButton("Set baseline")
-        self.baseline_button.setToolTip("Freeze today's due dates; the table then shows slip against them.")
-        self.baseline_button.clicked.connect(self.set_baseline)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.add_button = button("Add milestone…", self.add_milestone)
+        self.delete_button = button("Delete", self.delete_selected)
+        self.baseline_button = button("Set baseline", self.set_baseline,
+                                      "Freeze today's due dates; the table then shows slip against them.")
 
         tools = QHBoxLayout()
-        tools.addWidget(QLabel("<b>Milestones</b>"))
         tools.addWidget(self.filter_text, 1)
         tools.addWidget(self.filter_status)
         tools.addWidget(self.filter_step)
         tools.addWidget(self.add_button)
         tools.addWidget(self.delete_button)
         tools.addWidget(self.baseline_button)
-        table_box = QWidget()
-        tl = QVBoxLayout(table_box)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addLayout(tools)
-        tl.addWidget(self.table)
-
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.timeline)
-        splitter.addWidget(table_box)
+        splitter.addWidget(under_tools(tools, self.table))
         splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(1, 5)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([180, 420])
+        self.splitter = splitter
 
-        self.empty_label = QLabel("This workspace holds no plan yet. Choose Plan ▸ New plan… to start one.")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label = no_plan_label()
         self.empty_label.setVisible(False)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(header)
+        layout.addWidget(header_box)
         layout.addWidget(self.empty_label)
         layout.addWidget(splitter, 1)
         self._body = [splitter, self.checklist]
@@ -229,21 +165,19 @@ class OverviewPage(QWidget):
             self.plan_title.setText("No plan")
             self.plan_meta.setText("")
             self.day_label.setText("")
-            self.rag_badge.setText("")
-            self.rag_badge.setStyleSheet("")
+            self._show_rag(None)
             self.rag_reason.setText("")
             self.model.set_rows([], self._today())
             return
         as_of = self._today()
-        phases = list_phases(self.doc.ws, plan.id)
-        milestones = list_milestones(self.doc.ws, plan.id)
+        view = plan_view(self.doc.ws, plan.id)  # one read for the phases and the milestones
+        phases, milestones = view.phases, view.milestones
         day = plan_day(plan, as_of)
         days_left = max(0, (plan.end - as_of).days)
         self.plan_title.setText(plan.name)
-        meta = [plan.organisation,
+        meta = [f"{plan.start:%d %b %Y} → {plan.end:%d %b %Y}", plan.organisation,
                 f"Sponsor: {plan.sponsor}" if plan.sponsor else "",
-                f"Revenue Architect: {plan.revenue_architect}" if plan.revenue_architect else "No Revenue Architect yet",
-                f"{plan.start:%d %b %Y} → {plan.end:%d %b %Y}"]
+                f"Revenue Architect: {plan.revenue_architect}" if plan.revenue_architect else "No Revenue Architect yet"]
         self.plan_meta.setText("  ·  ".join(m for m in meta if m))
         if day < 1:
             self.day_label.setText(f"Starts in {1 - day} days")
@@ -252,14 +186,19 @@ class OverviewPage(QWidget):
         else:
             self.day_label.setText(f"Day {day} of {plan.horizon_days} · {days_left} days left")
         rag = rag_status(milestones, as_of)
-        self.rag_badge.setText(f"  {rag.colour.upper()}  ")
-        self.rag_badge.setStyleSheet(RAG_STYLE[rag.colour] + "border-radius:4px; font-weight:bold;")
-        self.rag_badge.setToolTip("Red: a blocked milestone is overdue, or more than 20 % of milestones due so far "
-                                  "are overdue. Amber: any milestone overdue or blocked. Green: otherwise.")
-        self.rag_reason.setText(rag.reason)
+        self._show_rag(rag.colour)
+        self.rag_reason.setText(rag.reason if rag.colour != NO_MILESTONES else
+                                "No milestones yet: add one per step to track the plan.")
         self.checklist.set_items(plan_checklist(self.doc.ws, plan, phases, milestones, self.doc.features))
         self.model.set_rows(milestones, as_of, editable=not self.doc.read_only)
         self.timeline.set_data(plan, phases, milestones, as_of)
+
+    def _show_rag(self, rag: str | None) -> None:
+        """The badge for *rag* ("red", "amber", "green" or "none"); None hides it."""
+        self._rag = rag or NO_MILESTONES
+        self.rag_badge.setText("" if rag is None else f"  {RAG_WORDS.get(rag, rag.upper())}  ")
+        self.rag_badge.setVisible(rag is not None)
+        self.rag_badge.setStyleSheet(rag_badge_style(rag, is_dark()) if rag is not None else "")
 
     def _on_timeline_drawn(self) -> None:
         if not self._ready_sent and self.model.rowCount() >= 0:
@@ -268,17 +207,11 @@ class OverviewPage(QWidget):
 
     # ----------------------------------------------------------------- editing
     def _edit_milestone(self, milestone_id: int, key: str, value) -> bool:
-        title = next((c.title for c in COLUMNS if c.key == key), key)
+        title = self.model.columns[COLUMN_INDEX[key]].title
         return self.doc.execute(EditMilestone(self.doc, milestone_id, {key: value}, f"Edit {title.lower()}"))
 
     def selected_milestone(self):
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
-            index = self.table.currentIndex()
-            if not index.isValid():
-                return None
-            rows = [index]
-        return self.model.milestone(self.proxy.mapToSource(rows[0]).row())
+        return selected_row(self.table)
 
     def add_milestone(self) -> None:
         plan = self.doc.plan()
@@ -290,15 +223,14 @@ class OverviewPage(QWidget):
 
     def delete_selected(self) -> None:
         m = self.selected_milestone()
-        if m is None or self.doc.read_only:
-            return
-        self.doc.execute(DeleteMilestone(self.doc, m.id, m.title))
+        if m is not None and not self.doc.read_only:
+            self.doc.execute(DeleteMilestone(self.doc, m.id, m.title))
 
     def set_baseline(self) -> None:
         plan = self.doc.plan()
         if plan is None:
             return
-        has_baseline = any(m.baseline_due for m in list_milestones(self.doc.ws, plan.id))
+        has_baseline = any(m.baseline_due for m in self.model.rows())
         if has_baseline:
             answer = QMessageBox.question(
                 self, "Set baseline",
