@@ -238,8 +238,8 @@ class LazyChartCanvas(QWidget):
     # ----------------------------------------------------------------- Qt events
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._stale or (self._draw is not None and self._image is None
-                           and self._shown_generation != self._generation):
+        # also after a resize while hidden: _start_render skips a draw at the same size and scheme
+        if self._draw is not None:
             self._render_timer.start()
 
     def changeEvent(self, event) -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from models.core.changes import EVERYTHING, Change
 from models.core.feature import Feature
 from models.plan.service import PlanError, PlanInfo, list_plans
+from models.core.versioning import StaleEdit, change_mark, local_time
 from models.core.workspace import Workspace, WorkspaceError
 
 
@@ -57,11 +58,11 @@ class ServiceCommand(QUndoCommand):
         if self._first:
             self._first = False
             return
-        if self.doc._guarded(self.reapply):
+        if self.doc._guarded(self.reapply, self.change()):
             self.doc.report(self.change())
 
     def undo(self) -> None:
-        if self.doc._guarded(self.revert):
+        if self.doc._guarded(self.revert, self.change()):
             self.doc.report(self.change())
 
 
@@ -111,6 +112,10 @@ class WorkspaceDocument(QObject):
     changed = Signal(object)
     planChanged = Signal()
     error = Signal(str)
+    #: a line for the status bar: someone else changed the workspace ("Priya Shah changed milestones at 14:05")
+    notice = Signal(str)
+    #: how often a team workspace is asked whether someone else changed it
+    POLL_MS = 2000
 
     def __init__(self, ws: Workspace, features: Sequence[Feature], parent: QObject | None = None):
         super().__init__(parent)
@@ -120,6 +125,39 @@ class WorkspaceDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self._plans: list[PlanInfo] | None = list_plans(ws)
         self._plan_id: int | None = self._plans[0].id if self._plans else None
+        self._mark = None
+        if getattr(ws, "url", None) is not None:  # a team workspace (models/core/server.py): others edit too
+            self._mark = self._read_mark()
+            self._poll = QTimer(self, interval=self.POLL_MS, timeout=self.poll_others)
+            self._poll.start()
+
+    # ----------------------------------------------------------------- others' changes
+    def _read_mark(self):
+        with self.ws.read() as s:
+            return change_mark(s)
+
+    def poll_others(self) -> bool:
+        """Whether someone else changed the workspace since the last look; if so the pages
+        reload (a ``Change`` of everything) and ``notice`` says who changed what, when."""
+        if getattr(self.ws, "_closed", False):
+            self._poll.stop()
+            return False
+        try:
+            mark = self._read_mark()
+        except WorkspaceError as exc:  # the server is away: say so once, keep polling
+            if self._mark is not None:
+                self.notice.emit(str(exc))
+            return False
+        if self._mark is None or mark[0] == self._mark[0]:
+            self._mark = mark
+            return False
+        self._mark = mark
+        _, who, when, what = mark
+        self._plans = None
+        self._ensure_plan_exists()
+        self.changed.emit(Change.of(EVERYTHING, plan_id=self._plan_id))
+        self.notice.emit(f"{who} changed {what} at {local_time(when)}")
+        return True
 
     # ----------------------------------------------------------------- state
     @property
@@ -165,6 +203,10 @@ class WorkspaceDocument(QObject):
             return False
         try:
             command.apply()
+        except StaleEdit as exc:  # someone changed the row since this page read it
+            self.error.emit(str(exc))
+            self.report(command.change())  # the pages reload what is there now
+            return False
         except (PlanError, WorkspaceError) as exc:
             self.error.emit(str(exc))
             return False
@@ -177,11 +219,24 @@ class WorkspaceDocument(QObject):
         if change.plans or EVERYTHING in change.features:
             self._plans = None
             self._ensure_plan_exists()
+        if self._mark is not None:  # our own edit is not news to us
+            try:
+                self._mark = self._read_mark()
+            except WorkspaceError:
+                pass
         self.changed.emit(change)
 
-    def _guarded(self, fn) -> bool:
+    def _guarded(self, fn, change: Change | None = None) -> bool:
+        """Run an undo or a redo: each row must be where this document's own last edit
+        left it; one that someone else changed since refuses it (``StaleEdit``)."""
         try:
-            fn()
+            with self.ws.versions.undoing():
+                fn()
+        except StaleEdit as exc:
+            self.error.emit(f"Could not undo or redo: {exc}")
+            if change is not None:
+                self.report(change)
+            return False
         except (PlanError, WorkspaceError) as exc:
             self.error.emit(f"Could not undo or redo: {exc}")
             return False

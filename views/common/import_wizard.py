@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,7 +45,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.audit.readers import MAX_SHOWN_PROBLEMS, Cancelled as ReadCancelled, LogError, LogPreview, Problem
-from models.audit.readers import COMMON_DATE_FORMATS
+from models.audit.dates import best_formats
+from views.common.style import tone
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
@@ -57,6 +58,16 @@ FORMAT_NAMES = {"csv": "CSV text", "xlsx": "Excel workbook", "jira": "Jira JSON 
 NOT_MAPPED = "(not in the file)"
 OTHER_FORMAT = "other"
 ISO = "iso"
+#: Between the paths of several files in the path field.
+PATH_SEPARATOR = "; "
+#: how long typing in the path field pauses before the file typed is read
+TYPING_MS = 400
+
+
+def source_name(source: str | Sequence[str]) -> str:
+    """How messages name one file or several."""
+    paths = [source] if isinstance(source, str) else list(source)
+    return ", ".join(Path(p).name for p in paths)
 
 
 # --------------------------------------------------------------------------- the spec
@@ -86,6 +97,8 @@ class ImportRequest:
     records: Sequence[Any]
     #: what the extra page adds (the audit: the stage map)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: every file when several were read together (``path`` is the first)
+    paths: tuple[str, ...] = ()
 
 
 class ExtraPage(QWizardPage):
@@ -118,6 +131,7 @@ class ImportSpec:
 
     ``preview(path, sheet, delimiter)`` → ``LogPreview`` (first rows, columns,
     guessed mapping, date formats) or raises ``LogError``; it runs in a worker.
+    With ``multiple_files``, ``path`` may be a tuple of paths (read together).
     ``read(path, mapping, date_format, sheet, progress, is_cancelled, delimiter)``
     → the records, or raises ``LogError`` (never partial data) / ``Cancelled``;
     it runs in a worker. ``commit(request, progress, is_cancelled)`` stores the
@@ -144,6 +158,8 @@ class ImportSpec:
     discard: Callable[[ImportRequest, Any], None] | None = None
     #: what a record is called in messages ("rows", "requests")
     noun: str = "rows"
+    #: several files may be chosen at once (``preview`` and ``read`` get a tuple of paths)
+    multiple_files: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,9 +242,10 @@ class ProblemModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             col = index.column()
             if col == 0:
+                issue = f"issue {p.item}" if p.item else ""
                 if p.line is not None:
-                    return str(p.line)
-                return f"issue {p.item}" if p.item else ""
+                    return f"{p.line} ({issue})" if issue else str(p.line)
+                return issue
             if col == 1:
                 return p.column or ""
             if col == 2:
@@ -262,24 +279,7 @@ def format_example(fmt: str, value: str) -> str:
 def candidate_formats(values: Sequence[str]) -> tuple[str, ...]:
     """The common formats that read the most of *values*, tolerating a few typos
     (at most 10 %, like the reader); () when none reads at least half."""
-    sample = list(values[:200])
-    limit = min(max(1, len(sample) // 10), len(sample) // 2)
-    scored: list[tuple[int, str]] = []
-    for f in COMMON_DATE_FORMATS:
-        fails = 0
-        for v in sample:
-            try:
-                datetime.strptime(v, f)
-            except ValueError:
-                fails += 1
-                if fails > limit:
-                    break
-        if fails <= limit:
-            scored.append((fails, f))
-    if not scored:
-        return ()
-    best = min(n for n, _ in scored)
-    return tuple(f for n, f in scored if n == best)
+    return tuple(best_formats(list(values)))
 
 
 def ambiguous_example(formats: Sequence[str], values: Sequence[str]) -> str | None:
@@ -310,7 +310,11 @@ class FilePage(QWizardPage):
         self.setSubTitle(wizard.spec.intro or "CSV (any delimiter or encoding), Excel .xlsx, or a Jira JSON export.")
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("Path to a .csv, .xlsx or Jira .json file")
+        # a path typed is read once typing pauses (or on Enter): Next needs no Enter
+        self.path_edit.textChanged.connect(self._path_edited)
         self.path_edit.editingFinished.connect(self._path_typed)
+        self._typing = QTimer(self, singleShot=True, interval=TYPING_MS)
+        self._typing.timeout.connect(self._path_typed)
         self.browse_button = QPushButton("Browse…")
         self.browse_button.clicked.connect(self.browse)
         self.delimiter_combo = QComboBox()
@@ -357,17 +361,57 @@ class FilePage(QWizardPage):
 
     # ----------------------------------------------------------------- loading
     def browse(self) -> None:
-        start = str(Path(self.path_edit.text()).parent) if self.path_edit.text() else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Choose a file to import", start, self._wiz.spec.file_filter)
-        if path:
-            self.set_path(path)
+        source = self.source()
+        first = source if isinstance(source, str) else (source[0] if source else "")
+        start = str(Path(first).parent) if first else str(Path.home())
+        if self._wiz.spec.multiple_files:
+            paths, _ = QFileDialog.getOpenFileNames(self, "Choose the file, or the pages of a Jira search",
+                                                    start, self._wiz.spec.file_filter)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, "Choose a file to import", start,
+                                                  self._wiz.spec.file_filter)
+            paths = [path] if path else []
+        if paths:
+            self.set_path(paths)
+
+    def _path_edited(self, text: str) -> None:
+        if text.strip() == self._path:
+            return  # set_path showing the file it reads, or an edit that came back to it
+        self._typing.start()
+        self.completeChanged.emit()  # Next waits for the file typed
 
     def _path_typed(self) -> None:
-        path = self.path_edit.text().strip()
-        if path != self._path:  # focus leaving the field is not a new file
-            self.set_path(path)
+        self._typing.stop()
+        text = self.path_edit.text().strip()
+        if text == self._path:  # focus leaving the field is not a new file
+            self.completeChanged.emit()
+            return
+        source = self.source()
+        missing = [p for p in ([source] if isinstance(source, str) else list(source or ())) if not Path(p).is_file()]
+        if not text or missing:
+            self._path = ""
+            self.preview = None
+            self._loading = False
+            self.model.set_rows((), ())
+            self.detected.setText("")
+            self._show_options(None)
+            self.status.setText(f"No file at {missing[0]}." if missing else "")
+            self.completeChanged.emit()
+            self._wiz.preview_changed()
+            return
+        self.set_path(text)
 
-    def set_path(self, path: str) -> None:
+    def source(self) -> str | tuple[str, ...] | None:
+        """The file typed or chosen, or several (separated by ';') when the import takes several."""
+        text = self.path_edit.text().strip()
+        if not text or not self._wiz.spec.multiple_files or Path(text).exists():
+            return text or None
+        paths = tuple(p.strip() for p in text.split(PATH_SEPARATOR.strip()) if p.strip())
+        return paths[0] if len(paths) == 1 else paths
+
+    def set_path(self, path: str | Sequence[str]) -> None:
+        paths = [path] if isinstance(path, str) else [str(p) for p in path]
+        path = PATH_SEPARATOR.join(p for p in paths if p)
         if not path:
             return
         self._path = path
@@ -381,7 +425,7 @@ class FilePage(QWizardPage):
         self._reload()
 
     def _reload(self) -> None:
-        path = self.path_edit.text().strip()
+        path = self.source()
         if not path:
             return
         sheet = self.sheet_combo.currentText() or None
@@ -392,8 +436,8 @@ class FilePage(QWizardPage):
         self.completeChanged.emit()
         self._wiz.preview_file(path, sheet, delimiter, self._preview_done)
 
-    def _preview_done(self, path: str, outcome: LogPreview | LogError) -> None:
-        if path != self.path_edit.text().strip():
+    def _preview_done(self, path: str | tuple[str, ...], outcome: LogPreview | LogError) -> None:
+        if path != self.source():
             return  # the user chose another file meanwhile
         self._loading = False
         if isinstance(outcome, LogError):
@@ -414,6 +458,8 @@ class FilePage(QWizardPage):
 
     def _describe(self, p: LogPreview) -> str:
         parts = [f"Format: {FORMAT_NAMES.get(p.format, p.format)}"]
+        if p.paths:
+            parts.append(f"{len(p.paths)} files")
         if p.encoding:
             parts.append(f"encoding {p.encoding}")
         if p.delimiter:
@@ -438,7 +484,8 @@ class FilePage(QWizardPage):
             self.sheet_combo.blockSignals(False)
 
     def isComplete(self) -> bool:
-        return self.preview is not None and not self._loading
+        return (self.preview is not None and not self._loading and not self._typing.isActive()
+                and self.path_edit.text().strip() == self._path)
 
     def show_notice(self, text: str) -> None:
         self.status.setText(text)
@@ -495,13 +542,16 @@ class MappingPage(QWizardPage):
         self.date_note = _plain(QLabel())
         self.date_note.setObjectName("dateNote")
         self.problem = _plain(QLabel())
-        self.problem.setStyleSheet("color:#b71c1c;")
+        tone(self.problem, "danger")
+        self.choice_note = _plain(QLabel())
+        self.choice_note.setObjectName("choiceNote")
         date_form = QFormLayout()
         date_form.addRow("Date format", self.date_combo)
         date_form.addRow("Your format", self.date_edit)
         self._date_form = date_form
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.choice_note)
         layout.addLayout(grid)
         layout.addSpacing(8)
         layout.addLayout(date_form)
@@ -642,7 +692,26 @@ class MappingPage(QWizardPage):
 
     def _check(self) -> None:
         self.problem.setText(self.problem_text() or "")
+        self.choice_note.setText(self.choice_text())
+        self.choice_note.setVisible(bool(self.choice_note.text()))
         self.completeChanged.emit()
+
+    def choice_text(self) -> str:
+        """Why a field was not guessed: several columns could hold it (until one is chosen)."""
+        p = self._wiz.preview
+        if p is None:
+            return ""
+        mapping = self.mapping()
+        fields = {f.key: f for f in self._wiz.spec.fields}
+        lines = []
+        for key, columns in p.ambiguous.items():
+            f = fields.get(key)
+            if key in mapping or f is None:
+                continue
+            what = f"{f.label} ({f.hint.lower()})" if f.hint else f.label
+            lines.append(f"Several columns could be the {what}: {', '.join(columns)}. "
+                         "Choose one: the import will not guess.")
+        return "\n".join(lines)
 
     def problem_text(self) -> str | None:
         mapping = self.mapping()
@@ -740,8 +809,7 @@ class ReportPage(QWizardPage):
         report = self._wiz.report
         if report is None:
             return
-        colour = "#2e7d32" if report.stored else "#b71c1c"
-        self.headline.setStyleSheet(f"color:{colour}; font-weight:bold; font-size:15px;")
+        tone(self.headline, "ok" if report.stored else "danger", "font-weight:bold; font-size:15px;")
         self.headline.setText("Imported." if report.stored else "Nothing was stored.")
         self.summary.setText("\n".join(report.lines))
         self.model.set_rows(report.problems)
@@ -796,6 +864,7 @@ class ImportWizard(QWizard):
         self._task = None
         self._close_requested = False
         self._preview_serial = 0
+        self._previews = 0
 
     # ----------------------------------------------------------------- state
     @property
@@ -806,8 +875,9 @@ class ImportWizard(QWizard):
     def busy(self) -> bool:
         return self._busy
 
-    def set_path(self, path: str | Path) -> None:
-        self.file_page.set_path(str(path))
+    def set_path(self, path: str | Path | Sequence[str | Path]) -> None:
+        """Choose a file, or several (when the spec takes several)."""
+        self.file_page.set_path(str(path) if isinstance(path, (str, Path)) else [str(p) for p in path])
 
     def preview_changed(self) -> None:
         self._read_key = None
@@ -822,15 +892,17 @@ class ImportWizard(QWizard):
         needs = self.spec.needs_mapping(p)
         mapping = self.mapping_page.mapping() if needs else dict(p.guessed_mapping)
         date_format = self.mapping_page.date_format() if needs else None
-        return (p.path, p.sheet, p.delimiter if p.format == "csv" else None,
+        return (p.paths or p.path, p.sheet, p.delimiter if p.format == "csv" else None,
                 tuple(sorted(mapping.items())), date_format)
 
     # ----------------------------------------------------------------- workers
-    def preview_file(self, path: str, sheet: str | None, delimiter: str | None,
+    def preview_file(self, path: str | tuple[str, ...], sheet: str | None, delimiter: str | None,
                      done: Callable[[str, Any], None]) -> None:
         self._preview_serial += 1
         serial = self._preview_serial
         spec = self.spec
+        self._previews += 1
+        self.setCursor(Qt.CursorShape.BusyCursor)  # reading the first rows; the wizard stays usable
 
         def work(_progress):
             try:
@@ -839,12 +911,15 @@ class ImportWizard(QWizard):
                 return exc
 
         def finished(outcome):
+            self._previews -= 1
+            if not self._previews and not self._busy:
+                self.unsetCursor()
             if serial == self._preview_serial:
                 done(path, outcome)
             self.stepFinished.emit("preview")
 
         self.tasks.run("Reading the file…", work, on_done=finished, show_dialog=False, workspace=False,
-                       on_error=lambda msg: finished(LogError([Problem(Path(path).name, None, None, None, msg)])))
+                       on_error=lambda msg: finished(LogError([Problem(source_name(path), None, None, None, msg)])))
 
     def read_then_continue(self, page: QWizardPage) -> bool:
         """validatePage of the page before the read: read in a worker, then go on."""
@@ -880,7 +955,8 @@ class ImportWizard(QWizard):
             if isinstance(outcome, LogError):
                 self._fail(outcome, "read")
                 return
-            self.request = ImportRequest(path, sheet, delimiter, mapping, date_format, preview, outcome)
+            self.request = ImportRequest(preview.path, sheet, delimiter, mapping, date_format, preview, outcome,
+                                         paths=preview.paths)
             self._read_key = key
             self.report = None
             if self.extra_page is not None:
@@ -891,7 +967,7 @@ class ImportWizard(QWizard):
                 self._commit(self.request)
 
         self.report = None
-        self._run(f"Reading {Path(path).name}…", work, "read", page, done)
+        self._run(f"Reading {source_name(path)}…", work, "read", page, done)
         return False
 
     def commit_from_extra(self) -> bool:
@@ -962,6 +1038,8 @@ class ImportWizard(QWizard):
             def call(*args):
                 self._busy = False
                 self._task = None
+                if not self._previews:
+                    self.unsetCursor()
                 handler(*args)
                 if self._busy:
                     return  # the handler started the next step (a commit right after the read)
@@ -973,6 +1051,7 @@ class ImportWizard(QWizard):
             return call
 
         self._busy = True
+        self.setCursor(Qt.CursorShape.BusyCursor)
         for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton,
                       QWizard.WizardButton.FinishButton):
             self.button(which).setEnabled(False)
@@ -999,13 +1078,13 @@ class ImportWizard(QWizard):
         problems = error.problems
         shown = tuple(problems[:MAX_SHOWN_PROBLEMS])
         n = len(problems)
-        lines = [f"{n} problem{'s' if n != 1 else ''} found in {Path(self.preview.path).name}; "
+        lines = [f"{n} problem{'s' if n != 1 else ''} found in {source_name(self.preview.paths or self.preview.path)}; "
                  f"the import is all or nothing, so nothing was stored."]
         self.report = ImportReport(False, tuple(lines), shown, n)
         self._advance(step)
 
     def _crashed(self, message: str, step: str) -> None:
-        name = Path(self.preview.path).name if self.preview else ""
+        name = source_name(self.preview.paths or self.preview.path) if self.preview else ""
         self._fail(LogError([Problem(name, None, None, None, message)]), step)
 
     def _cancelled(self, page: QWizardPage | None, step: str) -> None:

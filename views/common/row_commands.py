@@ -8,8 +8,10 @@ what the first edit stored, ids included, so later commands still find their row
 """
 from __future__ import annotations
 
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, Callable, Protocol
 
+from models.core.fields import Entity
 from models.core.workspace import Workspace
 from views.common.document import ServiceCommand, WorkspaceDocument
 
@@ -24,6 +26,17 @@ class RowService(Protocol):
         """Delete the row; return a snapshot that ``restore`` puts back with its id."""
 
     def restore(self, ws: Workspace, snapshot: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class ServiceRows:
+    """A ``RowService`` made of a feature's four service functions, e.g.
+    ``ServiceRows(svc.add_tool, svc.update_tool, svc.delete_tool, svc.restore_tool)``."""
+
+    add: Callable[[Workspace, int, Any], int]
+    update: Callable[[Workspace, int, dict[str, Any]], dict[str, Any]]
+    delete: Callable[[Workspace, int], Any]
+    restore: Callable[[Workspace, Any], Any]
 
 
 class _RowCommand(ServiceCommand):
@@ -81,3 +94,14 @@ class DeleteRow(_RowCommand):
 
     def revert(self) -> None:
         self.service.restore(self.ws, self.snapshot)
+
+
+def cell_editor(doc: WorkspaceDocument, entity: Entity,
+                command: Callable[[WorkspaceDocument, int, dict[str, Any], str], ServiceCommand]
+                ) -> Callable[[int, str, Any], bool]:
+    """The ``edit`` callback of a row table: a cell's new value as one undo step named
+    after its field ("Edit allocation"), made by ``command(doc, row_id, changes, text)``."""
+    def edit(row_id: int, key: str, value: Any) -> bool:
+        return doc.execute(command(doc, row_id, {key: value}, f"Edit {entity.field(key).caption.lower()}"))
+
+    return edit

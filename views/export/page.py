@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -34,10 +35,25 @@ from PySide6.QtWidgets import (
 from models.export.pack import ExportCancelled, ExportInfo, available_sheets, list_exports, write_status_pack
 from views.common.refresh import ScopedRefresh
 from views.common.document import WorkspaceDocument
+from views.common.page_header import page_title
 
 
 def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
+
+
+#: characters no file name may hold on Windows, macOS or Linux (and control characters)
+_UNSAFE = set('<>:"/\\|?*')
+#: the sheet check boxes sit in this many columns (the box keeps one size as sheets come and go)
+SHEET_COLUMNS = 2
+SHEET_ROWS = 4
+
+
+def file_name_for(plan_name: str, as_of: date) -> str:
+    """The pack's default file name: the plan's name as typed ("R&D", accents, commas kept), only
+    the characters a file name cannot hold replaced."""
+    safe = "".join("_" if ch in _UNSAFE or ord(ch) < 32 else ch for ch in plan_name).strip(" .")
+    return f"{safe or 'Plan'} status pack {as_of.isoformat()}.xlsx"
 
 
 class ExportPage(QWidget):
@@ -55,16 +71,18 @@ class ExportPage(QWidget):
         self.last_result: ExportInfo | None = None
         self.last_error: str | None = None
 
-        heading = QLabel("Export")
-        heading.setObjectName("pageTitle")
+        heading = page_title("Export")
         intro = QLabel("The status pack is the Excel workbook stakeholders read instead of the app: the state of "
                        "the transformation on one page, native charts, filterable tables and pages that print. "
                        "It is built fresh each time and only replaces the file once it is complete.")
         intro.setWordWrap(True)
 
         self.sheet_box = QGroupBox("Sheets (each appears only when its data exists)")
-        self.sheet_layout = QVBoxLayout(self.sheet_box)
+        self.sheet_layout = QGridLayout(self.sheet_box)
         self.sheet_checks: dict[str, QCheckBox] = {}
+        # room for every sheet from the start: the page does not move when they are read
+        probe = QCheckBox("Bottlenecks")
+        self.sheet_box.setMinimumHeight(SHEET_ROWS * (probe.sizeHint().height() + 6) + 40)
 
         self.as_of = QDateEdit(_qdate(today()))
         self.as_of.setCalendarPopup(True)
@@ -105,7 +123,8 @@ class ExportPage(QWidget):
         layout.addWidget(heading)
         layout.addWidget(intro)
         layout.addLayout(top)
-        layout.addWidget(QLabel("<b>Packs written from this plan</b> (double-click to open the folder)"))
+        self.history_title = QLabel("<b>Packs written from this plan</b>")
+        layout.addWidget(self.history_title)
         layout.addWidget(self.history, 1)
         # the sheets on offer depend on every feature's data
         self.refresher = ScopedRefresh(self, doc, [f.key for f in doc.features], self.refresh)
@@ -137,15 +156,18 @@ class ExportPage(QWidget):
             self.sheet_layout.removeWidget(check)
             check.deleteLater()
         self.sheet_checks = {}
-        for key, title in sheets:
+        rows = max(SHEET_ROWS, -(-len(sheets) // SHEET_COLUMNS))
+        for i, (key, title) in enumerate(sheets):
             check = QCheckBox(title)
             check.setChecked(True)
-            self.sheet_layout.addWidget(check)
+            self.sheet_layout.addWidget(check, i % rows, i // rows)
             self.sheet_checks[key] = check
         self._fill_history(records)
         self.sheetsShown.emit()
 
     def _fill_history(self, records: list[ExportInfo]) -> None:
+        self.history_title.setText("<b>Packs written from this plan</b> " + (
+            "(double-click one to open its folder)" if records else "(none yet)"))
         self.history.setRowCount(len(records))
         for r, rec in enumerate(records):
             values = [f"{rec.created_at:%Y-%m-%d %H:%M}", rec.as_of.isoformat(), ", ".join(rec.sheets), rec.path]
@@ -163,11 +185,16 @@ class ExportPage(QWidget):
         return [k for k, c in self.sheet_checks.items() if c.isChecked()]
 
     # ----------------------------------------------------------------- export
+    def _folder_key(self) -> str:
+        return "export/folder/" + str(Path(self.doc.ws.path).resolve()).replace("/", "|")
+
     def default_path(self) -> Path:
+        """Beside the workspace, or where this workspace's last pack went; the plan's name kept."""
         plan = self.doc.plan()
-        folder = Path(str(self.settings.value("export/folder", str(Path.home()))))
-        safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in plan.name).strip()
-        return folder / f"{safe} status pack {self._as_of().isoformat()}.xlsx"
+        folder = Path(str(self.settings.value(self._folder_key(), str(Path(self.doc.ws.path).resolve().parent))))
+        if not folder.is_dir():
+            folder = Path(self.doc.ws.path).resolve().parent
+        return folder / file_name_for(plan.name, self._as_of())
 
     def choose_and_export(self) -> None:
         if self.doc.plan() is None:
@@ -188,7 +215,7 @@ class ExportPage(QWidget):
         label = self.label.text().strip()
         as_of = self._as_of()
         self.settings.setValue("export/label", label)
-        self.settings.setValue("export/folder", str(target.parent))
+        self.settings.setValue(self._folder_key(), str(target.parent))
         ws, features = self.doc.ws, self.doc.features
         self.export_button.setEnabled(False)
         self.status.setText(f"Writing {target.name}…")
