@@ -1,28 +1,35 @@
-"""Benchmark for issue 3 (Audit bottlenecks): 100,000 transitions, ~20,000 items.
+"""Benchmark of the audit (issues 3 and 14): a seeded log read, analysed and stored.
 
-Generates a seeded log as a CSV file plus a stage map in a temporary folder,
-then measures in one run:
+Generates a shuffled log as a CSV file (ISO 8601 times with their offset) and a
+stage map in a temporary folder, then measures in one run, each figure printed
+as a ratio to a floor measured in the same run and to its goal:
 
-* the command-line analysis in-process (``read_transitions`` + status check +
-  ``analyse``) and as a subprocess (``ninety audit LOG --stages … --json``,
-  end-to-end wall time and peak RSS);
-* a store into a fresh workspace (``store_log``), and the same with the
-  command line (``ninety audit … --workspace``: read + analyse + store, peak RSS);
-* a floor: Python's ``csv`` reader plus ``sqlite3.executemany`` of the same
-  rows into a bare table, in one transaction.
+* 100,000 transitions (about 20,000 items): ``ninety audit LOG --stages … --json``
+  end to end (interpreter start included) against the floor, ``bench/audit_naive.py``
+  (``csv.DictReader``, ``datetime.fromisoformat``, sums in dicts, the same
+  definitions; its JSON must equal ours).  Median of ``--runs`` runs, taken in
+  turns.  Goal: ratio <= 0.5.
+* 1,000,000 transitions (about 200,000 items): the same command end to end and
+  its peak memory (goals: <= 5 s, <= 1 GB), against the naive script once;
+  ``store_log`` into a fresh workspace (goal: <= 10 s) against a floor of
+  ``csv.reader`` plus ``sqlite3.executemany`` of the same rows into a bare table
+  in one transaction; the in-process split (read, status check, analysis), the
+  command with ``--workspace`` (read, analyse, store) and the Audit page's
+  ``analyse_plan`` (load the stored rows, analyse).
 
-Goals (2-core machine): analysis under 2 s; store within 3x the floor; peak
-memory under 400 MB.  Exit code 1 if a goal is missed.
+A missed goal is reported ("goal missed"), not failed: the script exits 0.
 
-    .venv/bin/python bench/audit.py
+    .venv/bin/python bench/audit.py [--small N] [--big N] [--runs N]
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import random
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,12 +40,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from models.audit import analyse, check_statuses, read_stage_map_csv, read_transitions  # noqa: E402
-
 TARGET_ROWS = 100_000
-ANALYSIS_BUDGET_S = 2.0
-STORE_RATIO_GOAL = 3.0
-MEMORY_GOAL_MB = 400.0
+RATIO_GOAL = 0.5
+BIG_SECONDS_GOAL = 5.0
+BIG_MEMORY_GOAL_MB = 1024.0
+STORE_SECONDS_GOAL = 10.0
 
 STAGES = (
     ("Backlog", "Marketing", "queue"),
@@ -59,21 +65,22 @@ STAGES = (
 FLOW = [s[0] for s in STAGES]
 
 
-def generate(path: Path, seed: int = 90) -> tuple[int, int]:
+def generate(path: Path, seed: int = 90, rows: int = TARGET_ROWS) -> tuple[int, int]:
     """Write the log CSV (shuffled, as exports often are); return (rows, items)."""
+    target = rows
     rng = random.Random(seed)
     zone = timezone(timedelta(hours=1))
     start = datetime(2025, 1, 1, tzinfo=zone)
     rows: list[tuple[str, str, str, str, str, str]] = []
     n = 0
-    while len(rows) < TARGET_ROWS:
+    while len(rows) < target:
         n += 1
         key = f"NW-{n}"
         title = f"Work item {n}"
         t = start + timedelta(hours=rng.uniform(0, 24 * 300))
         pos = rng.randrange(0, 9)  # logs cut at a date: many items enter mid-flow
         prev = ""
-        while len(rows) < TARGET_ROWS:
+        while len(rows) < target:
             status = FLOW[pos]
             rows.append((key, t.isoformat(timespec="seconds"), prev, status, title, "Story"))
             if status == "Live":
@@ -104,8 +111,8 @@ def write_stages(path: Path) -> None:
         w.writerows(STAGES)
 
 
-def floor(log: Path, db: Path) -> float:
-    """csv.reader + sqlite3.executemany of the same rows into a bare table."""
+def floor_store(log: Path, db: Path) -> float:
+    """csv.reader + sqlite3.executemany of the same rows into a bare table, one transaction."""
     t0 = time.perf_counter()
     with open(log, newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh)
@@ -133,105 +140,117 @@ def run_child(args: list[str]) -> tuple[float, float, int, bytes]:
     return wall, rss, proc.returncode, out
 
 
-def best_of(fn, repeat: int = 3):
-    best, value = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        value = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, value
+def verdict(ok: bool) -> str:
+    return "goal met" if ok else "goal missed"
+
+
+def audit_vs_naive(ninety: str, log: Path, stages: Path, runs: int) -> tuple[float, float, float]:
+    """Median wall seconds of ``ninety audit --json`` and of the naive script (taken in
+    turns), and ninety's largest peak RSS; the two JSON outputs must be equal."""
+    import json
+
+    ours, naive, peak = [], [], 0.0
+    for _ in range(runs):
+        wall, rss, code, out = run_child([ninety, "audit", str(log), "--stages", str(stages), "--json"])
+        assert code == 0, code
+        ours.append(wall)
+        peak = max(peak, rss)
+        wall, _, code, floor_out = run_child([sys.executable, str(ROOT / "bench" / "audit_naive.py"), str(log),
+                                              str(stages)])
+        assert code == 0, code
+        naive.append(wall)
+        assert json.loads(out) == json.loads(floor_out), "the naive script and ninety disagree"
+    return statistics.median(ours), statistics.median(naive), peak
 
 
 def main() -> int:
-    from models.audit.store import set_stage_map, store_log
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=TARGET_ROWS, help="rows of the small log (100,000)")
+    parser.add_argument("--big", type=int, default=1_000_000, help="rows of the big log (1,000,000; 0: skip)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each command on the small log (5)")
+    args = parser.parse_args()
+
+    from models.audit import analyse, check_statuses, read_stage_map_csv, read_transitions
+    from models.audit.store import analyse_plan, set_stage_map, store_log
+    from models.core.workspace import create_workspace, open_workspace
     from models.plan.service import PlanDraft, create_plan
-    from models.core.workspace import create_workspace
 
     ninety = shutil.which("ninety", path=str(Path(sys.executable).parent)) or "ninety"
-    failures: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        log, stages_csv = tmp / "log.csv", tmp / "stages.csv"
-        n_rows, n_items = generate(log)
+        stages_csv = tmp / "stages.csv"
         write_stages(stages_csv)
-        size_mb = log.stat().st_size / 1e6
-        print(f"audit benchmark: {n_rows:,} transitions, {n_items:,} items, CSV {size_mb:.1f} MB")
 
-        # --- analysis, in-process
+        # --- 100,000 transitions: the command line against the naive script
+        small = tmp / "small.csv"
+        n_rows, n_items = generate(small, rows=args.small)
+        print(f"audit benchmark: {n_rows:,} transitions, {n_items:,} items, CSV "
+              f"{small.stat().st_size / 1e6:.1f} MB; median of {args.runs} runs each", flush=True)
+        ours, naive, rss = audit_vs_naive(ninety, small, stages_csv, args.runs)
+        ratio = ours / naive
+        print(f"  ninety audit --json    {ours:7.3f} s  end to end, peak RSS {rss:6.1f} MB")
+        print(f"  floor: naive script    {naive:7.3f} s  (csv.DictReader + fromisoformat + dict sums, same JSON)")
+        print(f"  ratio {ratio:.2f} (goal <= {RATIO_GOAL}): {verdict(ratio <= RATIO_GOAL)}", flush=True)
+        if not args.big:
+            return 0
+
+        # --- 1,000,000 transitions
+        big = tmp / "big.csv"
+        n_rows, n_items = generate(big, rows=args.big)
+        print(f"{n_rows:,} transitions, {n_items:,} items, CSV {big.stat().st_size / 1e6:.1f} MB", flush=True)
+        ours, naive, rss = audit_vs_naive(ninety, big, stages_csv, 1)
+        print(f"  ninety audit --json    {ours:7.3f} s  end to end = {ours / BIG_SECONDS_GOAL:.2f}x goal "
+              f"{BIG_SECONDS_GOAL:.0f} s = {ours / naive:.2f}x floor (naive script {naive:.2f} s): "
+              f"{verdict(ours <= BIG_SECONDS_GOAL)}")
+        print(f"  peak RSS               {rss:7.1f} MB = {rss / BIG_MEMORY_GOAL_MB:.2f}x goal 1 GB: "
+              f"{verdict(rss <= BIG_MEMORY_GOAL_MB)}", flush=True)
+
         stages = read_stage_map_csv(stages_csv)
-        t_read, transitions = best_of(lambda: read_transitions(log, tz=timezone.utc))
-        t_check, problems = best_of(lambda: check_statuses(transitions, stages, log))
-        assert not problems, problems
-        t_analyse, result = best_of(lambda: analyse(transitions, stages))
-        t_total = t_read + t_check + t_analyse
-        print(f"  analysis in-process   {t_total:7.3f} s  (read {t_read:.3f} + check {t_check:.3f} "
-              f"+ analyse {t_analyse:.3f}); goal < {ANALYSIS_BUDGET_S:.0f} s: "
-              f"{t_total / ANALYSIS_BUDGET_S:.2f} of the budget")
-        if t_total > ANALYSIS_BUDGET_S:
-            failures.append("in-process analysis over 2 s")
+        t0 = time.perf_counter()
+        transitions = read_transitions(big, tz=timezone.utc)
+        t_read = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        assert not check_statuses(transitions, stages, big)
+        t_check = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        result = analyse(transitions, stages)
+        t_analyse = time.perf_counter() - t0
+        print(f"  in process: read {t_read:.2f} s + status check {t_check:.2f} s + analyse {t_analyse:.2f} s")
 
-        # --- analysis, the real command line
-        wall, rss, code, out = run_child([ninety, "audit", str(log), "--stages", str(stages_csv), "--json"])
-        assert code == 0, code
-        assert b'"silo_tax"' in out
-        print(f"  ninety audit --json   {wall:7.3f} s  end to end (interpreter start included), "
-              f"peak RSS {rss:6.1f} MB")
-        if wall > ANALYSIS_BUDGET_S:
-            failures.append("`ninety audit --json` over 2 s")
-        if rss > MEMORY_GOAL_MB:
-            failures.append("`ninety audit` peak memory over 400 MB")
-
-        # --- store into a fresh workspace
-        def store_once(k=[0]) -> None:
-            k[0] += 1
-            ws = create_workspace(tmp / f"store{k[0]}.ninety")
-            try:
-                plan_id = create_plan(ws, PlanDraft(name="Bench", start=date(2025, 1, 1)))
-                set_stage_map(ws, plan_id, list(stages.values()))
-                t0 = time.perf_counter()
-                store_log(ws, plan_id, transitions, source=str(log), format="csv", settings={})
-                return time.perf_counter() - t0
-            finally:
-                ws.close()
-
-        t_store = min(store_once() for _ in range(3))
-        t_floor = min(floor(log, tmp / f"floor{i}.db") for i in range(3))
-        ratio = t_store / t_floor
-        print(f"  store_log             {t_store:7.3f} s  (fresh workspace, {n_rows:,} rows)")
-        print(f"  floor                 {t_floor:7.3f} s  (csv.reader + sqlite3.executemany, bare table)")
-        print(f"  store / floor         {ratio:7.2f} x  goal <= {STORE_RATIO_GOAL:.0f} x; "
-              f"read + store / floor {(t_read + t_store) / t_floor:.2f} x")
-        if ratio > STORE_RATIO_GOAL:
-            failures.append("store over 3x the floor")
-
-        # --- read + analyse + store through the command line
-        ws_path = tmp / "cli.ninety"
-        ws = create_workspace(ws_path)
-        create_plan(ws, PlanDraft(name="Bench", start=date(2025, 1, 1)))
-        ws.close()
-        wall, rss, code, _ = run_child([ninety, "audit", str(log), "--stages", str(stages_csv), "--json",
-                                        "--workspace", str(ws_path)])
-        assert code == 0, code
-        print(f"  ninety audit --workspace {wall:4.3f} s  read + analyse + store, peak RSS {rss:6.1f} MB "
-              f"(goal < {MEMORY_GOAL_MB:.0f} MB)")
-        if rss > MEMORY_GOAL_MB:
-            failures.append("`ninety audit --workspace` peak memory over 400 MB")
-
-        # --- the Audit page's path: load the stored log and analyse it
-        from models.audit.store import analyse_plan
-        from models.core.workspace import open_workspace
-
-        ws = open_workspace(ws_path)
+        ws = create_workspace(tmp / "store.ninety")
         try:
-            t_page, back = best_of(lambda: analyse_plan(ws, 1))
+            plan_id = create_plan(ws, PlanDraft(name="Bench", start=date(2025, 1, 1)))
+            set_stage_map(ws, plan_id, list(stages.values()))
+            t0 = time.perf_counter()
+            store_log(ws, plan_id, transitions, source=str(big), format="csv", settings={})
+            t_store = time.perf_counter() - t0
+        finally:
+            ws.close()
+        t_floor = floor_store(big, tmp / "floor.db")
+        print(f"  store_log              {t_store:7.3f} s  = {t_store / STORE_SECONDS_GOAL:.2f}x goal "
+              f"{STORE_SECONDS_GOAL:.0f} s = {t_store / t_floor:.2f}x floor: {verdict(t_store <= STORE_SECONDS_GOAL)}")
+        print(f"  floor                  {t_floor:7.3f} s  (csv.reader + sqlite3.executemany, bare table)",
+              flush=True)
+
+        ws = open_workspace(tmp / "store.ninety")
+        try:
+            t0 = time.perf_counter()
+            back = analyse_plan(ws, plan_id)
+            t_page = time.perf_counter() - t0
         finally:
             ws.close()
         assert back is not None and back.items == result.items
-        print(f"  analyse_plan          {t_page:7.3f} s  (load {n_rows:,} stored rows + analyse)")
+        print(f"  analyse_plan           {t_page:7.3f} s  (load {n_rows:,} stored rows + analyse: the Audit page)")
 
-    for f in failures:
-        print(f"FAIL: {f}")
-    return 1 if failures else 0
+        cli_ws = tmp / "cli.ninety"
+        ws = create_workspace(cli_ws)
+        create_plan(ws, PlanDraft(name="Bench", start=date(2025, 1, 1)))
+        ws.close()
+        wall, rss, code, _ = run_child([ninety, "audit", str(big), "--stages", str(stages_csv), "--json",
+                                        "--workspace", str(cli_ws)])
+        assert code == 0, code
+        print(f"  ninety audit --workspace {wall:5.3f} s  read + analyse + store, peak RSS {rss:6.1f} MB")
+    return 0  # a benchmark reports; it does not fail CI when a goal is missed
 
 
 if __name__ == "__main__":

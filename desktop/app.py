@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.paths import APP_NAME, ORG_DOMAIN, ORG_NAME, data_dir, resource_path
+from desktop.paths import APP_NAME, DEMO_FILE, ORG_DOMAIN, ORG_NAME, data_dir, resource_path
 
 log = logging.getLogger("ninety")
 _fault_log = None
@@ -31,9 +31,16 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv or [sys.argv[0]])
         app.setWindowIcon(QIcon(str(resource_path("icons", "ninety.svg"))))
         style = resource_path("style.qss")
-        if style.exists():
-            app.setStyleSheet(style.read_text(encoding="utf-8"))
+        from views.common.style import follow_scheme
+
+        # the style sheet of the desktop's light or dark scheme, switched when it changes
+        follow_scheme(app, style.read_text(encoding="utf-8") if style.exists() else "")
     return app
+
+
+def quiet_loggers() -> None:
+    """Alembic logs every plug-in it loads at INFO: only its warnings belong in the user's log."""
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def install_crash_handlers() -> Path:
@@ -43,6 +50,7 @@ def install_crash_handlers() -> Path:
     log_path = folder / "ninety.log"
     logging.basicConfig(filename=log_path, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_loggers()
     _fault_log = open(folder / "crash.log", "a", encoding="utf-8")  # noqa: SIM115 - kept open for faulthandler
     faulthandler.enable(_fault_log)
 
@@ -62,34 +70,49 @@ def install_crash_handlers() -> Path:
 
 
 def _first_path(path: str | None, demo: bool, window) -> Path:
-    from desktop.main_window import default_workspace
-
+    """The workspace to open: *path*, else the most recent one that still exists, else the
+    demo in the data folder (which ``default_workspace`` creates on first use)."""
     if path:
         return Path(path)
     if not demo:
         for recent in window.recent_files():
             if Path(recent).exists():
                 return Path(recent)
-    return default_workspace(data_dir())
+    return data_dir() / DEMO_FILE
 
 
 def run_gui(path: str | None = None, *, read_only: bool = False, demo: bool = False) -> int:
+    """Show the window's frame at once, then load the models and open the workspace once it
+    is on screen: the Overview's header and milestone table come next, its charts after."""
     app = make_app()
     install_crash_handlers()
-    from desktop.main_window import MainWindow
+    from desktop.main_window import MainWindow, default_workspace
 
-    window = MainWindow()
+    window = MainWindow(defer_models=True)
     window.show()
     target = _first_path(path, demo, window)
-    if target.exists() or path is None:
-        QTimer.singleShot(0, lambda: window.open_path(target, read_only=read_only))
-    else:
-        QMessageBox.critical(window, APP_NAME, f"{target}: no such file")
+
+    def start() -> None:
+        from models.core.files import is_server_url
+
+        if path and is_server_url(path):  # a team workspace on a server (models/core/server.py)
+            window.open_path(path, read_only=read_only)
+            return
+        if path is None and not target.exists():
+            default_workspace(target.parent)
+        if target.exists():
+            window.open_path(target, read_only=read_only)
+        else:
+            QMessageBox.critical(window, APP_NAME, f"{target}: no such file")
+
+    window.when_painted(start, opening=target.name)
     return app.exec()
 
 
-def run_check(path: str, timeout_s: float = 60.0) -> int:
-    """Open the main window on *path*, wait until the Overview has drawn its data, exit.
+def run_check(path: str, timeout_s: float = 60.0, *, charts: bool = False) -> int:
+    """Open the main window on *path* as ``ninety gui`` does, wait until the Overview has
+    been painted with its data (plan header and milestone table) and, with *charts*, until
+    its charts are drawn too; then exit.
 
     0 when it did; 1 with the reason on stderr when it did not.
     """
@@ -97,7 +120,8 @@ def run_check(path: str, timeout_s: float = 60.0) -> int:
     from desktop.main_window import MainWindow
 
     result = {"code": 1, "why": f"the Overview did not draw within {timeout_s:g} s"}
-    window = MainWindow()
+    window = MainWindow(defer_models=True)
+    waiting = {"overview"} | ({"charts"} if charts else set())
 
     def on_error(message: str) -> None:
         result["why"] = message
@@ -109,22 +133,26 @@ def run_check(path: str, timeout_s: float = 60.0) -> int:
 
     sys.excepthook = excepthook
 
-    def opened() -> None:
-        overview = window.overview
+    def arrived(what: str) -> None:
+        waiting.discard(what)
+        if waiting or result["code"] == 0:
+            return
         plan = window.doc.plan()
-        if plan is None:
+        rows = window.overview.model.rowCount()
+        result["code"] = 0
+        result["why"] = (f"Overview drawn: plan {plan.name!r}, {rows} milestones"
+                         + (", charts drawn" if charts else ""))
+        app.exit(0)
+
+    def opened() -> None:
+        if window.doc.plan() is None:
             on_error(f"{path}: the workspace holds no plan")
             return
-
-        def ready() -> None:
-            rows = overview.model.rowCount()
-            result["code"] = 0
-            result["why"] = f"Overview drawn: plan {plan.name!r}, {rows} milestones"
-            app.exit(0)
-
-        overview.ready.connect(ready)
+        if charts:
+            window.overview.ready.connect(lambda: arrived("charts"))
 
     window.workspaceOpened.connect(opened)
+    window.pageReady.connect(lambda key: key == "overview" and arrived("overview"))
     window.show()
 
     def start() -> None:
@@ -133,7 +161,7 @@ def run_check(path: str, timeout_s: float = 60.0) -> int:
 
     # A failed open shows a modal box; in check mode report it instead.
     QMessageBox.critical = staticmethod(lambda _p, _t, text, *a, **k: on_error(text))  # type: ignore[assignment]
-    QTimer.singleShot(0, start)
+    window.when_painted(start)
     QTimer.singleShot(int(timeout_s * 1000), lambda: app.exit(1))
     app.exec()
     window.close()

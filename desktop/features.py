@@ -1,25 +1,44 @@
 """The one list of features: their model side (document, summary, demo, checklist,
-sheets) and their page. Everything that loops over features gets this list."""
+sheets) and their page. Everything that loops over features gets this list.
+
+Both lists are cheap to import: ``PAGES`` names each page's widget as a string,
+and ``FEATURES`` imports the model packages (SQLAlchemy and all) the first time
+it is read, so the window's frame can be on screen before any of that is loaded.
+"""
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
-from models.audit.feature import FEATURE as AUDIT
-from models.core.feature import Feature
-from models.lowcode.feature import FEATURE as LOWCODE
-from models.ownership.feature import FEATURE as OWNERSHIP
-from models.plan.feature import FEATURE as PLAN
-from models.squad.feature import FEATURE as SQUAD
+if TYPE_CHECKING:
+    from models.core.feature import Feature
+
+    FEATURES: tuple[Feature, ...]
 
 #: In document order: the ownership map comes after the squad, since an escalation may name one.
-FEATURES: tuple[Feature, ...] = (PLAN, AUDIT, SQUAD, OWNERSHIP, LOWCODE)
+FEATURE_MODULES: tuple[str, ...] = (
+    "models.plan.feature",
+    "models.audit.feature",
+    "models.squad.feature",
+    "models.ownership.feature",
+    "models.lowcode.feature",
+)
+
+
+def __getattr__(name: str):
+    # PEP 562: ``FEATURES`` is built on first use, then stored as a plain module attribute.
+    if name == "FEATURES":
+        features = tuple(import_module(module).FEATURE for module in FEATURE_MODULES)
+        globals()["FEATURES"] = features
+        return features
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class PageEntry(NamedTuple):
     key: str
     label: str
-    #: "module:Class"; imported only when the window is built, so commands without a window stay Qt-free
+    #: "module:Class"; imported only when the page is first shown, so commands without a
+    #: window stay Qt-free and the window appears before any page is built
     widget: str
 
     def factory(self) -> Callable:

@@ -1,12 +1,17 @@
-"""The main window: sidebar, pages, menus, the open workspace and its lock."""
+"""The main window: sidebar, pages, menus, the open workspace and its lock.
+
+The lock (``models.core.lock``) is the one the command line honours too; a
+workspace held by another Ninety, or in a read-only place, opens read-only. After
+each open the full ``integrity_check`` runs in the background and a damaged file
+is reported, with Save a Copy offered to rescue what can be read."""
 from __future__ import annotations
 
 import os
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QLockFile, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,55 +28,84 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.paths import APP_NAME, DEMO_FILE, resource_path
-from desktop.features import FEATURES, PAGES
+from desktop.features import PAGES
+from desktop.pages import KEYS, BusyCursor, FirstPaint, PageMap, Placeholder, page_title
 from models.core.changes import Change
 from desktop.tasks import TaskRunner
-from models.plan.service import list_phases
-from models.core.workspace import (
-    WORKSPACE_SUFFIX,
-    Workspace,
-    WorkspaceError,
-    create_workspace,
-    open_workspace,
-)
-from views.plan.commands import CreatePlan, DeletePlan, EditPlanDetails
-from views.common.document import WorkspaceDocument
-from views.plan.dialogs import EditPlanDialog, NewPlanWizard
+from models.core.files import is_server_url, sweep_scratch
+
+if TYPE_CHECKING:
+    # Bound at run time by load_models(), not at import: the window's frame needs only Qt,
+    # so it is on screen before SQLAlchemy and the views are loaded. A heavy name this
+    # module needs goes both here and in load_models().
+    from desktop.features import FEATURES
+    from models.plan.service import list_phases
+    from models.core.workspace import (
+        WORKSPACE_SUFFIX,
+        ReadOnlyError,
+        Workspace,
+        WorkspaceError,
+        WorkspaceLockedError,
+        create_workspace,
+        open_workspace,
+    )
+    from views.plan.commands import CreatePlan, DeletePlan, EditPlanDetails
+    from views.common.document import WorkspaceDocument
+    from views.plan.dialogs import EditPlanDialog, NewPlanWizard
 
 MAX_RECENT = 8
-FILE_FILTER = f"Ninety workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
+#: how long start-up waits for the frame's first paint before opening the workspace anyway
+PAINT_WAIT_MS = 2000
+#: the longest a page keeps the cursor busy while it loads
+BUSY_CAP_MS = 10000
+FILE_FILTER = "Ninety workspaces (*.ninety);;All files (*)"  # load_models() spells it with WORKSPACE_SUFFIX
+_models_loaded = False
 
 
-class WorkspaceLock:
-    """A QLockFile beside the workspace so a second instance can say who holds it."""
+def load_models() -> None:
+    """Import the models and the views the window's actions use, and bind their names in
+    this module (see the TYPE_CHECKING block above). ``MainWindow()`` calls it at once
+    unless told not to; ``desktop.app`` calls it once the window's frame is painted."""
+    global _models_loaded, FEATURES, list_phases, WORKSPACE_SUFFIX, ReadOnlyError, Workspace, \
+        WorkspaceError, WorkspaceLockedError, create_workspace, open_workspace, CreatePlan, DeletePlan, \
+        EditPlanDetails, WorkspaceDocument, EditPlanDialog, NewPlanWizard, FILE_FILTER
+    if _models_loaded:
+        return
+    from desktop.features import FEATURES
+    from models.plan.service import list_phases
+    from models.core.workspace import (
+        WORKSPACE_SUFFIX,
+        ReadOnlyError,
+        Workspace,
+        WorkspaceError,
+        WorkspaceLockedError,
+        create_workspace,
+        open_workspace,
+    )
+    from views.plan.commands import CreatePlan, DeletePlan, EditPlanDetails
+    from views.common.document import WorkspaceDocument
+    from views.plan.dialogs import EditPlanDialog, NewPlanWizard
 
-    def __init__(self, path: Path):
-        self.lock = QLockFile(str(path) + ".lock")
-        self.lock.setStaleLockTime(0)
-
-    def acquire(self) -> bool:
-        return self.lock.tryLock(0)
-
-    def holder(self) -> str:
-        info = self.lock.getLockInfo()  # PySide6: (pid, hostname, appname), or falsy
-        if not info or len(info) != 3 or not info[0]:
-            return "another program"
-        pid, host, app = info
-        return f"{app or 'Ninety'} (process {pid} on {host or 'this computer'})"
-
-    def release(self) -> None:
-        self.lock.unlock()
+    FILE_FILTER = f"Ninety workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
+    _models_loaded = True
 
 
 class MainWindow(QMainWindow):
     workspaceOpened = Signal()
+    #: a page's key, once the page has first been painted with its data after a workspace opened
+    pageReady = Signal(str)
 
-    def __init__(self, today: Callable[[], date] = date.today, settings: QSettings | None = None):
+    def __init__(self, today: Callable[[], date] = date.today, settings: QSettings | None = None, *,
+                 defer_models: bool = False):
+        """*defer_models*: leave the models unloaded (``load_models()``) so that the frame can be
+        shown first; ``when_painted`` runs the rest once it is on screen."""
         super().__init__()
+        if not defer_models:
+            load_models()
         self._today = today
         self.settings = settings or QSettings()
         self.doc: WorkspaceDocument | None = None
-        self._lock: WorkspaceLock | None = None
+        sweep_scratch()  # scratch files of exports killed in an earlier run
         self.tasks = TaskRunner(self)
         self.setWindowIcon(QIcon(str(resource_path("icons", "ninety.svg"))))
         self.resize(1280, 820)
@@ -83,9 +117,16 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(page.label)
             item.setData(Qt.ItemDataRole.UserRole, page.key)
             self.sidebar.addItem(item)
+        # Each page's place holds a placeholder until the page is first shown (desktop.pages).
         self.stack = QStackedWidget()
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.pages: dict[str, QWidget] = {}
+        self._placeholders = [Placeholder() for _ in PAGES]
+        for placeholder in self._placeholders:
+            self.stack.addWidget(placeholder)
+        self._set_placeholder_text("No workspace open: File ▸ Open… or File ▸ New workspace…")
+        self.pages = PageMap(self._build_page)
+        self._busy = BusyCursor()
+        self._first_paints: dict[str, FirstPaint] = {}
+        self.sidebar.currentRowChanged.connect(self._show_page)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -110,6 +151,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_geometry()
         self._update_actions()
+        if defer_models:
+            self._enable_opening(False)
 
     # ----------------------------------------------------------------- menus
     def _build_menus(self) -> None:
@@ -124,6 +167,8 @@ class MainWindow(QMainWindow):
         self.act_quit = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.insertAction(self.recent_menu.menuAction(), self.act_new_ws)
         file_menu.insertAction(self.recent_menu.menuAction(), self.act_open)
+        self.act_connect = QAction("Connect to &team server…", self, triggered=self.connect_dialog)
+        file_menu.insertAction(self.recent_menu.menuAction(), self.act_connect)
         file_menu.addAction(self.act_save_copy)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
@@ -139,6 +184,15 @@ class MainWindow(QMainWindow):
             plan_menu.addAction(a)
         plan_menu.addSeparator()
         plan_menu.addAction(self.act_delete_plan)
+
+        # View: every page from the keyboard, Ctrl+1 to Ctrl+6 in sidebar order
+        view_menu = self.menuBar().addMenu("&View")
+        self.page_actions: list[QAction] = []
+        for row, entry in enumerate(PAGES):
+            action = QAction(" ".join(entry.label.split()), self, shortcut=QKeySequence(f"Ctrl+{row + 1}"),
+                             triggered=lambda _checked=False, r=row: self.sidebar.setCurrentRow(r))
+            view_menu.addAction(action)
+            self.page_actions.append(action)
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(QAction("Open the data &folder", self, triggered=self._open_data_folder))
@@ -174,6 +228,7 @@ class MainWindow(QMainWindow):
         return [str(v) for v in (value or [])]
 
     def _remember(self, path: Path) -> None:
+        # a server's address is remembered without its password (ServerAddress)
         items = [str(path.resolve())] + [p for p in self.recent_files() if p != str(path.resolve())]
         self.settings.setValue("recentFiles", items[:MAX_RECENT])
         self._rebuild_recent_menu()
@@ -182,49 +237,67 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         files = self.recent_files()
         for p in files:
-            act = self.recent_menu.addAction(Path(p).name)
+            act = self.recent_menu.addAction(p if is_server_url(p) else Path(p).name)
             act.setToolTip(p)
-            act.triggered.connect(lambda _checked=False, p=p: self.open_path(Path(p)))
+            act.triggered.connect(lambda _checked=False, p=p: self.open_path(p if is_server_url(p) else Path(p)))
         self.recent_menu.setEnabled(bool(files))
 
     # ----------------------------------------------------------------- opening
     def open_path(self, path: Path, *, read_only: bool = False, ask: bool = True) -> bool:
-        """Open *path*; False (after telling the user) if it cannot be opened."""
-        path = Path(path)
-        lock = None
-        if not read_only:
-            lock = WorkspaceLock(path)
-            if path.exists() and not lock.acquire():
-                holder = lock.holder()
-                if not ask:
-                    read_only = True
-                else:
+        """Open *path* (or a team server's address); False (after telling the user) if it cannot be opened."""
+        path = path if is_server_url(path) else Path(path)
+        note = ""
+        try:
+            try:
+                ws = open_workspace(path, read_only=read_only, lock=not read_only)
+            except WorkspaceLockedError as exc:
+                if ask:
                     answer = QMessageBox.question(
                         self, "Workspace in use",
-                        f"{path.name} is open in {holder}.\n\nOpen it read-only? You can look but not edit.",
+                        f"{path.name} is open in {exc.holder}.\n\nOpen it read-only? You can look but not edit.",
                         QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel)
                     if answer != QMessageBox.StandardButton.Open:
                         return False
-                    read_only = True
-                lock = None
-        try:
-            ws = open_workspace(path, read_only=read_only)
+                ws = open_workspace(path, read_only=True)
+            except ReadOnlyError:  # a read-only folder or medium: reading still works
+                ws = open_workspace(path, read_only=True)
+                note = f"{path.name} is in a read-only place: opened for reading only"
         except WorkspaceError as exc:
-            if lock:
-                lock.release()
             QMessageBox.critical(self, "Cannot open workspace", f"{exc}\n\nThe file was not changed.")
             return False
-        self._set_workspace(ws, lock)
+        self._set_workspace(ws)
         if ws.migration_backup:
-            self.statusBar().showMessage(
-                f"Upgraded {path.name} to this version; the old file is kept as {ws.migration_backup.name}", 15000)
+            note = f"Upgraded {path.name} to this version; the old file is kept as {ws.migration_backup.name}"
+        if note:
+            self.statusBar().showMessage(note, 15000)
+        self._check_integrity(ws)
         return True
 
-    def _set_workspace(self, ws: Workspace, lock: WorkspaceLock | None) -> None:
+    def _check_integrity(self, ws: Workspace) -> None:
+        """The full integrity check (indexes included) off the GUI thread; damage is reported."""
+        def done(problems) -> None:
+            if problems and self.doc is not None and self.doc.ws is ws:
+                self._report_damage(ws, problems)
+
+        self.tasks.run("Checking the workspace…", lambda _progress: ws.integrity_problems(),
+                       on_done=done, show_dialog=False, workspace=False)
+
+    def _report_damage(self, ws: Workspace, problems: list[str]) -> None:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Workspace damaged",
+                          f"{ws.path.name} is damaged: {' '.join(problems[0].split())[:200]}{more}.\n\n"
+                          "What Ninety shows may be incomplete. Save a copy of what can be read? "
+                          "The copy's indexes are rebuilt.", QMessageBox.StandardButton.Close, self)
+        save = box.addButton("Save a Copy…", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+        if box.clickedButton() is save:
+            self.save_copy()
+
+    def _set_workspace(self, ws: Workspace) -> None:
         self._close_workspace()
-        self._lock = lock
         self.doc = WorkspaceDocument(ws, FEATURES, self)
         self.doc.error.connect(self._show_error)
+        self.doc.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.doc.changed.connect(self._on_changed)
         self.doc.planChanged.connect(self._refresh_plan_picker)
         self._rebuild_edit_menu()
@@ -237,26 +310,171 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self.workspaceOpened.emit()
 
+    # ----------------------------------------------------------------- pages (desktop.pages)
+    @property
+    def overview(self) -> QWidget:
+        return self.pages["overview"]
+
     def _build_pages(self) -> None:
-        while self.stack.count():
-            w = self.stack.widget(0)
-            self.stack.removeWidget(w)
-            w.deleteLater()
-        self.pages = {}
-        for page in PAGES:
-            self.pages[page.key] = page.factory()(self.doc, self._today, self.tasks)
-            self.stack.addWidget(self.pages[page.key])
-        self.overview = self.pages["overview"]
+        """Drop the previous workspace's pages (each place shows its placeholder again) and
+        build the Overview, which is shown first; the other pages are built when first shown."""
+        for watch in self._first_paints.values():
+            watch.cancel()
+            watch.deleteLater()
+        self._first_paints.clear()
+        for key, page in list(self.pages.built.items()):
+            row = KEYS.index(key)
+            self._busy.off(key)
+            self.stack.insertWidget(row, self._placeholders[row])
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.built.clear()
+        self._set_placeholder_text("")
+        self._build_page("overview")
+        self.stack.setCurrentIndex(0)
+        self._watch_first_paint("overview")
+
+    def _build_page(self, key: str) -> QWidget:
+        """Build page *key* in its placeholder's place (``KeyError`` without a workspace)."""
+        if self.doc is None:
+            raise KeyError(key)
+        row = KEYS.index(key)
+        page = PAGES[row].factory()(self.doc, self._today, self.tasks)
+        placeholder = self._placeholders[row]
+        shown = self.stack.currentWidget() is placeholder
+        self.stack.insertWidget(row, page)
+        if shown:
+            self.stack.setCurrentWidget(page)
+        self.stack.removeWidget(placeholder)
+        self.pages.built[key] = page
+        # a page that says what an action did ("Imported x.csv: …") says it in the status bar
+        message = getattr(page, "statusMessage", None)
+        if message is not None:
+            message.connect(self._status_message)
+        return page
+
+    def _status_message(self, text: str, msecs: int) -> None:
+        self.statusBar().showMessage(text, msecs)
+
+    def _show_page(self, row: int) -> None:
+        """Bring the page in sidebar row *row* to the front. A page shown for the first time
+        is built here: its placeholder is painted first (building keeps the GUI thread for a
+        moment) and the cursor stays busy until the page is painted with its data."""
+        if not 0 <= row < len(KEYS):
+            return
+        key = KEYS[row]
+        for other in self._first_paints:
+            if other != key:
+                self._busy.off(other)  # the user moved on: no busy cursor for a page not shown
+        if self.doc is None or key in self.pages.built:
+            self.stack.setCurrentIndex(row)
+            return
+        self._placeholders[row].setText(f"Loading {page_title(key)}…")
+        self.stack.setCurrentIndex(row)
+        self._busy.on(key)
+        # A click makes the row current before it selects it: select it now, so the sidebar
+        # painted below highlights the page being loaded.
+        self.sidebar.selectionModel().select(self.sidebar.model().index(row, 0),
+                                             QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        # A synchronous paint of the frame (not processEvents): the placeholder and the
+        # sidebar's new selection are on screen before the build below.
+        self.centralWidget().repaint()
+        try:
+            self._build_page(key)
+        except BaseException:
+            self._busy.off(key)
+            self._placeholders[row].setText(f"{page_title(key)} could not be shown; details are in the log.")
+            raise
+        self._watch_first_paint(key)
+
+    def _watch_first_paint(self, key: str) -> None:
+        watch = FirstPaint(self.pages.built[key], self)
+        self._first_paints[key] = watch
+        watch.done.connect(lambda key=key: self._page_painted(key))
+        QTimer.singleShot(BUSY_CAP_MS, lambda key=key: self._not_busy(key))
+
+    def _not_busy(self, key: str) -> None:
+        self._busy.off(key)
+        if key == "overview":
+            self._busy.off("opening")
+
+    def _page_painted(self, key: str) -> None:
+        self._not_busy(key)
+        self.pageReady.emit(key)
+
+    def _enable_opening(self, enabled: bool) -> None:
+        """Until the models are loaded (start-up, ``when_painted``), nothing can open a file."""
+        self.act_new_ws.setEnabled(enabled)
+        self.act_open.setEnabled(enabled)
+        self.recent_menu.setEnabled(enabled and bool(self.recent_files()))
+
+    def _set_placeholder_text(self, text: str) -> None:
+        for placeholder in self._placeholders:
+            placeholder.setText(text)
+
+    def when_painted(self, then: Callable[[], None], *, opening: str = "") -> None:
+        """Run *then* once the window's frame is on screen, with the models loaded.
+
+        Start-up shows the frame (sidebar, menus, "Opening *opening*…" and a busy cursor)
+        before SQLAlchemy and the views are imported and the workspace is opened: the user
+        sees the window at once rather than a blank one. *then* runs after the first paint,
+        or after ``PAINT_WAIT_MS`` should no paint come (a window opened minimised)."""
+        if opening:
+            self._set_placeholder_text(f"Opening {opening}…")
+            self._busy.on("opening")
+        placeholder = self.stack.currentWidget()
+        ran = False
+
+        def run() -> None:
+            nonlocal ran
+            if ran:
+                return
+            ran = True
+            if isinstance(placeholder, Placeholder):
+                placeholder.painted.disconnect(painted)
+            try:
+                load_models()
+                self._enable_opening(True)
+                then()
+            finally:
+                if self.doc is None:  # nothing opened (the user was told why)
+                    self._busy.off("opening")
+                    self._set_placeholder_text("No workspace open: File ▸ Open… or File ▸ New workspace…")
+
+        def painted() -> None:
+            QTimer.singleShot(0, run)  # once this paint has reached the screen
+
+        if isinstance(placeholder, Placeholder):
+            placeholder.painted.connect(painted)
+        QTimer.singleShot(PAINT_WAIT_MS, run)
 
     def _close_workspace(self) -> None:
         if self.doc is not None:
+            self.doc.ws.interrupt()  # a background integrity check stops now
             self.tasks.wait()
-            self.doc.ws.close()
+            self.doc.ws.close()  # releases the lock
             self.doc.deleteLater()
             self.doc = None
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+
+    def connect_dialog(self) -> None:
+        """File ▸ Connect to team server…: an address; a password only if the server asks
+        (libpq reads PGPASSWORD and ~/.pgpass first). It is used for this connection only."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        from models.core.server import with_password
+
+        address, ok = QInputDialog.getText(self, "Connect to team server",
+                                           "Server address (postgresql://user@host:port/database):")
+        if not ok or not address.strip():
+            return
+        if not is_server_url(address):
+            QMessageBox.warning(self, "Connect to team server", "The address must start with postgresql://")
+            return
+        password, ok = QInputDialog.getText(self, "Connect to team server",
+                                            "Password (leave empty to use PGPASSWORD or ~/.pgpass):",
+                                            QLineEdit.EchoMode.Password)
+        if ok:
+            self.open_path(with_password(address.strip(), password) if password else address.strip())
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open workspace", self._last_dir(), FILE_FILTER)
@@ -288,9 +506,18 @@ class MainWindow(QMainWindow):
             return
         ws = self.doc.ws
         target = Path(path)
+        if target.suffix.lower() != WORKSPACE_SUFFIX:  # "Plan copy" becomes "Plan copy.ninety"
+            target = target.with_name(target.name + WORKSPACE_SUFFIX)
+
+        def done(problems: list[str]) -> None:
+            if problems:
+                QMessageBox.warning(self, "Save a copy", f"Saved a copy to {target}, but it is still damaged: "
+                                    f"{' '.join(problems[0].split())[:200]}")
+            else:
+                self.statusBar().showMessage(f"Saved a copy to {target}", 8000)
+
         self.tasks.run(
-            "Saving a copy…", lambda progress: ws.save_copy(target),
-            on_done=lambda _r: self.statusBar().showMessage(f"Saved a copy to {target}", 8000),
+            "Saving a copy…", lambda progress: ws.save_copy(target), on_done=done,
             on_error=lambda msg: QMessageBox.critical(self, "Save a copy failed", msg),
         )
 
@@ -367,9 +594,11 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(data_dir())))
 
     def _about(self) -> None:
+        from desktop.cli import _version
+
         QMessageBox.about(self, "About Ninety",
-                          "<b>Ninety</b><br>Plan and evidence a 90-day operating-model transformation: "
-                          "audit bottlenecks, pilot one squad, empower with low-code.")
+                          f"<b>Ninety {_version()}</b><br>Plan and evidence a 90-day operating-model "
+                          "transformation: audit bottlenecks, pilot one squad, empower with low-code.")
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("geometry")
@@ -377,13 +606,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event) -> None:
+        self._busy.clear()
         self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.sync()  # now, not whenever the settings object is destroyed
         self._close_workspace()
         super().closeEvent(event)
 
 
 def default_workspace(data: Path, today: date | None = None) -> Path:
     """The demo workspace in the user's data folder, created on first use."""
+    from desktop.features import FEATURES
     from models.plan.demo import write_demo
 
     path = data / DEMO_FILE

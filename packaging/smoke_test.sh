@@ -78,7 +78,7 @@ fi
 step "ninety check (cold: first start, builds matplotlib's font cache)"
 export MPLCONFIGDIR="$TMP/mpl-bundle"
 t0="$(now)"
-QT_DEBUG_PLUGINS=1 "$NINETY" check "$TMP/demo.ninety" --timeout 60 >"$TMP/check.out" 2>"$TMP/check.err" \
+QT_DEBUG_PLUGINS=1 "$NINETY" check "$TMP/demo.ninety" --charts --timeout 60 >"$TMP/check.out" 2>"$TMP/check.err" \
     || { cat "$TMP/check.out" "$TMP/check.err" >&2; fail "ninety check failed"; }
 bundle_cold="$(secs "$t0" "$(now)")"
 cat "$TMP/check.out"
@@ -90,13 +90,13 @@ outside="$(grep 'loaded library' "$TMP/check.err" | grep -v "\"$INTERNAL/" || tr
 
 step "ninety check (warm)"
 t0="$(now)"
-"$NINETY" check "$TMP/demo.ninety" --timeout 60 2>"$TMP/check2.err" || { cat "$TMP/check2.err" >&2; fail "ninety check failed (warm)"; }
+"$NINETY" check "$TMP/demo.ninety" --charts --timeout 60 2>"$TMP/check2.err" || { cat "$TMP/check2.err" >&2; fail "ninety check failed (warm)"; }
 bundle_warm="$(secs "$t0" "$(now)")"
 
 if command -v xvfb-run >/dev/null; then
     step "ninety check on X11 (xvfb-run: the xcb platform plugin and its libraries)"
     QT_QPA_PLATFORM=xcb QT_DEBUG_PLUGINS=1 xvfb-run -a -s "-screen 0 1280x800x24" \
-        "$NINETY" check "$TMP/demo.ninety" --timeout 60 >"$TMP/xcb.out" 2>"$TMP/xcb.err" \
+        "$NINETY" check "$TMP/demo.ninety" --charts --timeout 60 >"$TMP/xcb.out" 2>"$TMP/xcb.err" \
         || { cat "$TMP/xcb.out" "$TMP/xcb.err" >&2; fail "ninety check failed on X11"; }
     cat "$TMP/xcb.out"
     grep -q "$INTERNAL/PySide6/Qt/plugins/platforms/libqxcb.so\" loaded library" "$TMP/xcb.err" \
