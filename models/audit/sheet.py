@@ -36,8 +36,10 @@ def _build_bottlenecks(wb, ctx: PackContext) -> None:
     from models.core.sheet import (COUNT_FORMAT, DAYS_FORMAT, PERCENT_FORMAT, Column, Figure, PackSheet,
                                    with_unit)
 
+    from models.audit.store import get_stage_map
+
     result = _audit_result(ctx)
-    departments, sources, waits = _heatmap(result)
+    departments, sources, waits = _heatmap(result, get_stage_map(ctx.ws, ctx.plan.id))
     widths = [44, 22, 12, 12, 13, 12, 14, 14]
     widths += [13] * max(0, len(departments) + 1 - len(widths))
     sheet = PackSheet(wb, "Bottlenecks", widths, header=ctx.header, label=ctx.label)
@@ -97,13 +99,11 @@ def _flow_chart(data):
                      horizontal=True, stacked=True, y_title="Days")
 
 
-def _heatmap(result):
-    """(departments in one order for rows and columns, row sources (Intake first), waits by pair)."""
-    from models.audit.analysis import INTAKE
+def _heatmap(result, stages):
+    """(the columns, the rows, waits by pair) in the Audit page's order (``heatmap_matrix``)."""
+    from models.audit.heatmap import heatmap_matrix
 
-    departments = sorted({h.from_department for h in result.handoffs if h.from_department != INTAKE}
-                         | {h.to_department for h in result.handoffs}, key=str.casefold)
-    sources = ([INTAKE] if any(h.from_department == INTAKE for h in result.handoffs) else []) + departments
+    sources, departments, _matrix = heatmap_matrix(result, stages)
     return departments, sources, {(h.from_department, h.to_department): h.total_days for h in result.handoffs}
 
 

@@ -402,3 +402,28 @@ def test_user_text_never_becomes_a_formula_on_any_sheet(ws, tmp_path):
                     seen.add(c.value)
     assert set(hostile) <= seen
     assert {"=cmd|' /C calc'!A0", "=problem()"} <= seen
+
+
+def test_the_heatmap_lists_departments_as_the_audit_page_does(demo_pack):
+    from models.audit.heatmap import heatmap_matrix
+    from models.audit.store import analyse_plan, get_stage_map
+    from models.core.workspace import open_workspace
+    from models.plan.service import list_plans
+
+    path, wb = demo_pack
+    sheet = wb["Bottlenecks"]
+    header = next(r for r in sheet.iter_rows() if r[0].value == "From \\ to")
+    start = header[0].row
+    columns = [c.value for c in header[1:] if c.value]
+    rows = []
+    for r in sheet.iter_rows(min_row=start + 1):
+        if not r[0].value or str(r[0].value).startswith("Colour scale"):
+            break
+        rows.append(r[0].value)
+    ws = open_workspace(path.parent / "demo.ninety", read_only=True)
+    try:
+        plan = list_plans(ws)[0]
+        expected_rows, expected_cols, _ = heatmap_matrix(analyse_plan(ws, plan.id), get_stage_map(ws, plan.id))
+    finally:
+        ws.close()
+    assert (rows, columns) == (expected_rows, expected_cols) and rows[-1] == "Intake"

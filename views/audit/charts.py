@@ -13,6 +13,7 @@ from importlib import import_module
 from typing import Callable, Mapping
 
 from models.audit.analysis import INTAKE, AuditResult, Stage
+from models.audit.heatmap import heatmap_matrix
 from views.common.chart_canvas import LazyChartCanvas, ink
 from views.common.palette import contrast
 
@@ -51,27 +52,6 @@ def short(name: str, limit: int = 22) -> str:
 
 
 # --------------------------------------------------------------------------- heatmap
-
-def heatmap_matrix(result: AuditResult, stages: Mapping[str, Stage] | None = None
-                   ) -> tuple[list[str], list[str], list[list[float | None]]]:
-    """Rows (handed over by), columns (waiting for) and total queue days per cell (None
-    where no item waited). The departments come in the same order on both axes, the stage
-    map's, so row i and column i are one department and the diagonal (waiting inside one
-    department) runs corner to corner; ``Intake`` (no department yet) is the last row."""
-    order: list[str] = []
-    for st in (stages or {}).values():
-        if st.kind != "done" and st.department and st.department not in order:
-            order.append(st.department)
-    involved = {h.from_department for h in result.handoffs} | {h.to_department for h in result.handoffs}
-    depts = [d for d in order if d in involved and d != INTAKE]
-    depts += sorted(d for d in involved if d not in depts and d != INTAKE)
-    # the same departments on both axes, so the diagonal is "inside one department"
-    rows = depts + ([INTAKE] if any(h.from_department == INTAKE for h in result.handoffs) else [])
-    cols = list(depts)
-    cell = {(h.from_department, h.to_department): h.total_days for h in result.handoffs}
-    matrix = [[cell.get((r, c)) for c in cols] for r in rows]
-    return rows, cols, matrix
-
 
 def draw_heatmap(fig, result: AuditResult, stages: Mapping[str, Stage] | None = None) -> None:
     """Department × department: total days items waited in each handoff."""
