@@ -1,8 +1,9 @@
 """GUI responsiveness during an import of a million transitions (issues 3 and 14).
 
 Generates the seeded log of ``bench/audit.py`` (1,000,000 transitions, about
-200,000 items; ``--rows`` for another size), then drives the real import wizard (the Audit page's configuration: preview, read,
-status map, store, each in a ``desktop.tasks`` worker) and the Audit page's
+200,000 items; ``--rows`` for another size), then drives the real import wizard
+(the Audit page's configuration: preview, read, status map, store, each in a
+``desktop.tasks`` worker) and the Audit page's
 refresh afterwards, with a 10 ms ``QTimer`` heartbeat on the GUI thread. It
 prints the longest gap between heartbeats in each phase; a gap of N ms means
 the GUI thread could not handle events for about N - 10 ms.
@@ -18,13 +19,16 @@ not failed (exit code 0).
 What matters, measured here: every progress report a worker sends is a Python
 call on the GUI thread, which must wait for the GIL while the worker runs;
 reporting every 2,000 rows stalled the GUI for up to 360 ms, so the wizard sends
-at most one report per 0.1 s (``views.common.import_wizard.throttled``). What is left
-(about 60 ms) is the garbage collector's full passes in the worker.
+at most one report per 0.1 s (``views.common.import_wizard.throttled``).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_import.py [--rows N]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_import.py [--rows N] [--facts-by-column]
 
-The log is read by the column (numpy) and stored in chunks in one transaction,
-so what is left on the GUI thread is the wizard's own work.
+The log is read by the column (numpy) and stored in chunks in one transaction.
+What still stalls the GUI thread at a million rows is the wizard's summary of the
+log (``views.audit.importer.log_facts``): a loop over every row whose 200,000
+per-item lists make the garbage collector's full passes walk the whole heap.
+``--facts-by-column`` shows the wizard with the same summary worked out by the
+column (``models.audit.log_rows.flow_facts``, tested equal to the loop).
 """
 from __future__ import annotations
 
@@ -121,7 +125,19 @@ def floor_gap(seconds: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="transitions in the log (default 1,000,000)")
+    parser.add_argument("--facts-by-column", action="store_true",
+                        help="what the wizard gives once views/audit/importer.py takes its facts from "
+                             "models.audit.log_rows.flow_facts instead of its loop over the rows")
     args = parser.parse_args()
+    if args.facts_by_column:
+        import views.audit.importer as importer
+        from models.audit.log_rows import flow_facts
+
+        def by_column(rows, today=None, tz=None):
+            after = importer.end_of_day(today, tz) if today is not None else None
+            return importer.LogFacts(*flow_facts(rows, after), today)
+
+        importer.log_facts = by_column
 
     from PySide6.QtWidgets import QApplication, QWidget
     from desktop.features import FEATURES

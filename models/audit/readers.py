@@ -2,8 +2,9 @@
 
 Supported inputs, detected by content (not by extension):
 
-* CSV in any encoding (UTF-8 with or without BOM, UTF-16 with BOM, cp1252 /
-  Latin-1 fallback) and any of the delimiters ``, ; TAB |``;
+* CSV in UTF-8 (with or without a byte-order mark) or UTF-16 (with one), or in
+  the encoding the caller names: invalid UTF-8 is refused with its line, never
+  guessed as another encoding; any of the delimiters ``, ; TAB |``;
 * Excel ``.xlsx`` workbooks (any sheet; real date cells and text dates);
 * Jira REST responses saved with ``expand=changelog`` in every shape
   (:mod:`.jira`), one file or several pages.
@@ -11,8 +12,13 @@ Supported inputs, detected by content (not by extension):
 Everything is all-or-nothing: :func:`read_transitions` collects every problem
 it finds and raises one :class:`LogError` carrying all of them, or returns the
 complete list.  Columns are guessed only where the guess is safe
-(:mod:`.columns`); what happens to the rows once read is in :mod:`.log_rows`.
-Pure Python; ``openpyxl`` is imported only when an ``.xlsx`` file is read.
+(:mod:`.columns`); the data rows are read a chunk at a time (:mod:`.table_rows`),
+plain UTF-8 CSV by the column with numpy (:mod:`.plain_csv`); what happens to
+the rows once read is in :mod:`.log_rows`.  A path is checked to be a regular
+file before it is opened (a FIFO would block), a header wider than
+:data:`MAX_COLUMNS` is refused before any guess, texts longer than
+:data:`TEXT_LIMITS` are refused at their line.  ``openpyxl`` and numpy are
+imported only when a file is read.
 """
 
 from __future__ import annotations
@@ -20,21 +26,23 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
+import stat
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence, Union
 
-from .analysis import KINDS, Stage, Transition
+from .analysis import Stage, Transition
 from .columns import (
     FIELD_LABELS, FIELDS, REQUIRED_FIELDS, ambiguity_message, choose_columns, guess_mapping, norm_name,
 )
 from .dates import COMMON_DATE_FORMATS, detect_date_formats, parse_iso
 from .jira import NOT_JIRA, JiraIssue, documents, jira_issues, jira_rows, kept_once
 from .log_rows import TransitionList, status_key
+from .stage_rule import stage_problems
 from .problems import MAX_SHOWN_PROBLEMS, Cancelled, LogError, MappingNeeded, Problem, file_name
 from .table_rows import TEXT_LIMITS, SlowPath, TableRows, blank, cell_text
 
@@ -118,18 +126,23 @@ class LogPreview:
 
 
 def _read_bytes(path: str | Path) -> bytes:
-    from models.core.files import FileError, existing_file
-
     name = _name(path)
     try:
-        existing_file(path)  # a FIFO or a device would block open() or never end
-    except FileError as exc:
-        reason = str(exc)
-        prefix = f"{Path(path)}: "
-        reason = reason[len(prefix):] if reason.startswith(prefix) else reason
-        if not reason.startswith("is "):  # "is a named pipe, not a file" says it all
-            reason = f"cannot read the file: {reason}"
-        raise LogError([Problem(name, None, None, None, reason)]) from None
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        regular = False
+    if not regular:  # a FIFO or a device would block open() or never end: say what it is
+        from models.core.files import FileError, existing_file
+
+        try:
+            existing_file(path)
+        except FileError as exc:
+            reason = str(exc)
+            prefix = f"{Path(path)}: "
+            reason = reason[len(prefix):] if reason.startswith(prefix) else reason
+            if not reason.startswith("is "):  # "is a named pipe, not a file" says it all
+                reason = f"cannot read the file: {reason}"
+            raise LogError([Problem(name, None, None, None, reason)]) from None
     try:
         with open(path, "rb") as fh:
             return fh.read()
@@ -153,8 +166,10 @@ def _looks_utf16(raw: bytes) -> str | None:
     return None
 
 
-def _decode(raw: bytes, name: str) -> tuple[str, str]:
-    """Decode a text file; returns (text, encoding name)."""
+def _decode(raw: bytes, name: str, whole: bool = True) -> tuple[str, str]:
+    """Decode a text file; returns (text, encoding name).  Without *whole*, a big
+    UTF-8 file is checked all through but only its head is returned (the rest is
+    decoded a region at a time as it is read: no copy of the whole text)."""
     not_text = Problem(
         name, None, None, None,
         "does not look like a CSV/text file, an Excel .xlsx workbook or a Jira JSON export",
@@ -171,7 +186,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
         encodings = ("utf-8",)
     (enc,) = encodings
     try:
-        text = _decoded(raw, enc)
+        text = _decoded(raw, enc, whole or not enc.startswith("utf-8"))
     except UnicodeDecodeError as e:
         if enc.startswith("utf-8"):  # strict: a wrong guess would change the text silently
             raise LogError([_not_utf8(raw, e, name)]) from None
@@ -192,8 +207,9 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
 _PIECE = 4 << 20
 
 
-def _decoded(raw: bytes, encoding: str) -> str:
-    """``raw.decode(encoding)``, a piece at a time."""
+def _decoded(raw: bytes, encoding: str, whole: bool = True) -> str:
+    """``raw.decode(encoding)``, a piece at a time; without *whole*, every piece is
+    checked but only the first is kept."""
     if len(raw) <= _PIECE:
         return raw.decode(encoding)
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -201,10 +217,13 @@ def _decoded(raw: bytes, encoding: str) -> str:
     for start in range(0, len(raw), _PIECE):
         piece = raw[start:start + _PIECE]
         try:
-            parts.append(decoder.decode(piece, final=start + _PIECE >= len(raw)))
+            text = decoder.decode(piece, final=start + _PIECE >= len(raw))
         except UnicodeDecodeError as e:  # e.object: the bytes held back from the last piece, then this one
             shift = start + len(piece) - len(e.object)
-            raise UnicodeDecodeError(e.encoding, raw, e.start + shift, e.end + shift, e.reason) from None
+            raise UnicodeDecodeError(e.encoding, raw, e.start + shift, e.end + shift,
+                                     e.reason) from None
+        if whole or not parts:
+            parts.append(text)
     return "".join(parts)
 
 
@@ -325,26 +344,32 @@ class _CsvTable(_Table):
     def __init__(self, text: str, encoding: str, name: str, delimiter: str | None = None,
                  raw: bytes | None = None):
         self.name = name
+        #: the text, or with *raw* its head only (enough to detect the delimiter)
         self.text = text
-        #: the file's bytes when they are UTF-8 (read by the column where plain)
+        #: the file's bytes when they are UTF-8: its lines are decoded a region at a
+        #: time, and read by the column where plain
         self.raw = raw
         self.encoding = encoding
         self.delimiter = delimiter or _detect_delimiter(text)
-        self.total_hint = _count(text, "\n") + 1
+        self.total_hint = (_count(raw, b"\n") if raw is not None else _count(text, "\n")) + 1
         self._reader: Any = None
         self._line = 0  # the last line read
 
     def _lines(self) -> Iterator[str]:
         """The lines ``io.StringIO(text, newline="")`` gives, a region at a time: each
         region ends after a "\n", so no line (nor "\r\n") is split."""
-        text = self.text
+        text = self.raw if self.raw is not None else self.text
+        newline = b"\n" if self.raw is not None else "\n"
 
         def regions() -> Iterator[io.StringIO]:
             start, n = 0, len(text)
+            if isinstance(text, bytes) and text.startswith(codecs.BOM_UTF8):
+                start = len(codecs.BOM_UTF8)
             while start < n:
-                end = text.find("\n", start + _REGION)
+                end = text.find(newline, start + _REGION)
                 end = n if end < 0 else end + 1
-                yield io.StringIO(text[start:end], newline="")
+                region = text[start:end]
+                yield io.StringIO(region.decode("utf-8") if isinstance(region, bytes) else region, newline="")
                 start = end
 
         return chain.from_iterable(regions())
@@ -441,6 +466,8 @@ class _XlsxTable(_Table):
     def __init__(self, path: str | Path, name: str, sheet: str | None):
         self.name = name
         self._iters: list[Any] = []
+        import zipfile  # lazy: only a workbook needs it
+
         try:
             with zipfile.ZipFile(path) as z:
                 unpacked = sum(i.file_size for i in z.infolist())
@@ -554,7 +581,9 @@ def _open(
             text = text[1:]
         enc = encoding
     else:
-        text, enc = _decode(raw, name)
+        text, enc = _decode(raw, name, whole=False)
+        if text[:4096].lstrip()[:1] in ("{", "[") and len(raw) > _PIECE and enc.startswith("utf-8"):
+            text = _decoded(raw, enc)  # JSON: the whole text, not its head
     if text[:4096].lstrip()[:1] in ("{", "["):
         docs = documents(text, name)
         if docs is not None:
@@ -780,6 +809,12 @@ def _too_long(rows: TransitionList, columns: Mapping[str, str]) -> list[Problem]
     return problems
 
 
+def _listed(columns: Sequence[str], most: int = 20) -> str:
+    """Column names for a message: the first *most*, and how many more."""
+    more = len(columns) - most
+    return ", ".join(columns[:most]) + (f" and {more:,} more" if more > 0 else "")
+
+
 def _mapping_problems(
     name: str, header_line: int, columns: Sequence[str], mapping: Mapping[str, str], complete: bool
 ) -> list[Problem]:
@@ -790,7 +825,7 @@ def _mapping_problems(
         elif col and col not in columns:
             problems.append(Problem(
                 name, header_line, col, None,
-                f"no column named '{col}' for the {FIELD_LABELS[fld]} (columns: {', '.join(columns)})",
+                f"no column named '{col}' for the {FIELD_LABELS[fld]} (columns: {_listed(columns)})",
             ))
     if not complete:
         return problems
@@ -798,7 +833,7 @@ def _mapping_problems(
         if not mapping.get(fld):
             problems.append(Problem(
                 name, header_line, None, None,
-                f"no column chosen for the {FIELD_LABELS[fld]} (columns: {', '.join(columns)})",
+                f"no column chosen for the {FIELD_LABELS[fld]} (columns: {_listed(columns)})",
             ))
     if mapping.get("created") and not mapping.get("from"):
         problems.append(Problem(name, header_line, mapping["created"], None,
@@ -904,18 +939,12 @@ def read_stage_map_csv(path: str | Path) -> dict[str, Stage]:
         if _blank(cells):
             continue
         vals = {f: (cells[i].strip() if i < len(cells) else "") for f, i in col.items()}
-        bad = False
-        for f in ("status", "department", "kind"):
-            if not vals[f]:
-                problems.append(Problem(name, line, f, None, f"missing {f}"))
-                bad = True
+        # the one rule the Audit page applies too (a done status may leave its department blank)
+        found = stage_problems(vals["status"], vals["department"], vals["kind"])
+        for f, message in found:
+            problems.append(Problem(name, line, f, vals[f] or None, message))
+        bad = bool(found)
         kind = vals["kind"].lower()
-        if vals["kind"] and kind not in KINDS:
-            problems.append(Problem(
-                name, line, "kind", vals["kind"],
-                f"bad kind '{vals['kind']}' (expected {', '.join(KINDS[:-1])} or {KINDS[-1]})",
-            ))
-            bad = True
         status = vals["status"]
         seen = first.get(status_key(status)) if status else None
         if seen is not None:

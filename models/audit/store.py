@@ -85,8 +85,11 @@ LEFT_STATUS = "(left)"
 LEFT_STAGE = Stage(LEFT_STATUS, "", "done")
 #: "Attack this" adds a Step-1 milestone due this many days after today (inside the Audit step).
 ATTACK_DAYS = 14
-#: Rows per INSERT executemany (progress and cancel are checked between chunks).
-CHUNK = 5000
+#: Rows per INSERT executemany (progress and cancel are checked between chunks; a
+#: chunk is short enough for the GUI thread to get the interpreter in between).
+CHUNK = 1000
+#: Rows whose texts are made at a time (by the column).
+_BLOCK = 20_000
 
 
 class AuditError(PlanError):
@@ -317,23 +320,30 @@ def _store_log(
     s.add(row)
     s.flush()
     iid = row.id
-    # Core executemany with positional rows, each chunk's texts made by the column
-    # (bench/audit.py): SQLAlchemy's per-row parameter processing for dicts cost as
-    # much as SQLite's own insert.
+    # The driver's executemany with positional rows, a chunk at a time, each block's
+    # texts made by the column: SQLAlchemy's per-row parameter processing for dicts
+    # cost as much as SQLite's own insert (bench/audit.py), and rows given one by one
+    # from zip() leave no tuples for the garbage collector to walk (its full passes
+    # stall every thread).
     conn = s.connection()
+    cursor = conn.connection.driver_connection.cursor()
     insert_sql = _driver_sql(conn, _INSERT_TRANSITION)
     wall, offset, _, _ = log.moments
     line_values = np.where(lines == NO_LINE, None, lines.astype(object))
-    for start in range(0, total, CHUNK):
-        if is_cancelled is not None and is_cancelled():
-            raise Cancelled()
-        part = slice(start, min(start + CHUNK, total))
-        conn.exec_driver_sql(insert_sql, list(zip(
-            repeat(iid), log.texts("item", part), iso_texts(wall[part], offset[part]), log.texts("from", part),
-            log.texts("to", part), log.texts("title", part), log.texts("type", part),
-            line_values[part].tolist())))
-        if progress is not None:
-            progress(part.stop, total)
+    try:
+        for block in range(0, total, _BLOCK):
+            part = slice(block, min(block + _BLOCK, total))
+            columns = (log.texts("item", part), iso_texts(wall[part], offset[part]), log.texts("from", part),
+                       log.texts("to", part), log.texts("title", part), log.texts("type", part),
+                       line_values[part].tolist())
+            for start in range(0, part.stop - block, CHUNK):
+                if is_cancelled is not None and is_cancelled():
+                    raise Cancelled()
+                cursor.executemany(insert_sql, zip(repeat(iid), *(c[start:start + CHUNK] for c in columns)))
+                if progress is not None:
+                    progress(min(block + start + CHUNK, total), total)
+    finally:
+        cursor.close()
     return _import_info(row)
 
 
@@ -427,7 +437,7 @@ def _import_rows(s: Session, import_id: int) -> TransitionList:
     items, statuses, titles, types = Codes(), Codes({None: 0}), Codes({None: 0}), Codes({None: 0})
     columns: list[list] = [[] for _ in range(7)]
     try:
-        while batch := cursor.fetchmany(50_000):
+        while batch := cursor.fetchmany(2000):  # small: few tuples outlive a young collection
             item, at, frm, to, title, kind, line = zip(*batch)
             for column, values in zip(columns, (
                     np.fromiter(map(items.__getitem__, item), np.int32, len(item)),

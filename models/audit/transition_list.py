@@ -1,9 +1,9 @@
 """A transition log held by the column: what the readers return, the analysis
 reads and the store writes, without one Python object per row.
 
-A :class:`TransitionList` is a read-only ``Sequence[Transition]``: indexing and
-iterating build each :class:`~.analysis.Transition` on demand, equal to the one
-that was read (same strings, same moment, same time zone object).  Underneath,
+A :class:`TransitionList` is a ``Sequence[Transition]`` (a row can be replaced,
+none added): indexing and iterating build each :class:`~.analysis.Transition` on
+demand, equal to the one that was read (same strings, same moment, same time zone object).  Underneath,
 each text column is a numpy array of codes into a table of distinct values, and
 each moment is its wall-clock time and UTC offset in microseconds plus its zone
 (see :mod:`.timestamps`).  A million rows take about 50 MB and a handful of
@@ -28,6 +28,8 @@ __all__ = ["TransitionList", "Codes", "NO_LINE"]
 #: ``lines`` value of a row that has no line (a stall, a row built from a plain list)
 NO_LINE = -1
 _BATCH = 4096
+_SLICE = 20_000
+_SHOWN_ITEMS = 5
 _NAIVE = -(2 ** 63)  # the offset of a naive moment (same as timestamps.NAIVE, as int64)
 _EPOCH = datetime(1970, 1, 1)
 _US = timedelta(microseconds=1)
@@ -47,9 +49,12 @@ class Codes(dict):
         """The codes of *distinct* values (none twice), the new ones added in that order."""
         import numpy as np
 
-        n = len(self)
-        self.update(zip(filterfalse(self.__contains__, distinct), count(n)))
-        return np.fromiter(map(self.__getitem__, distinct), dtype=np.int32, count=len(distinct))
+        out = np.empty(len(distinct), dtype=np.int32)
+        for start in range(0, len(distinct), _SLICE):  # C loops short enough to let other threads in
+            part = distinct[start:start + _SLICE]
+            self.update(zip(filterfalse(self.__contains__, part), count(len(self))))
+            out[start:start + len(part)] = np.fromiter(map(self.__getitem__, part), dtype=np.int32, count=len(part))
+        return out
 
 
 class _Zones:
@@ -509,5 +514,3 @@ class TransitionList(Sequence):
             out.append(f"{n} issue{'s' if n != 1 else ''} repeated across pages kept once.")
         return out
 
-
-_SHOWN_ITEMS = 5

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from datetime import datetime
+from collections import Counter
+from datetime import date, datetime, tzinfo
 from operator import itemgetter
 from typing import Iterable, Mapping
 
@@ -218,3 +219,62 @@ def cumulative_flow(
     if as_of is None:
         return _EMPTY_FLOW
     return _cumulative_flow(kept, stages, as_of)
+
+
+# --------------------------------------------------------------------------- the import wizard's facts
+# The row-by-row loop the wizard used before flow_facts: the reference it is checked against.
+
+from models.audit.log_rows import status_key  # noqa: E402
+from views.audit.importer import end_of_day  # noqa: E402
+
+def log_facts_loop(transitions: list[Transition], today: date | None = None, tz: tzinfo | None = None) -> tuple:
+    """Counts, items, date range, the rows dated after *today* (in *tz*) and the statuses
+    in flow order, in one pass plus a sort per item. Spellings of a status that differ only in case count as one,
+    under its first spelling. Items keep lists of row numbers, not tuples, so that
+    100,000 rows add few objects for the garbage collector to walk (its full passes
+    stall every thread)."""
+    counts: Counter[str] = Counter()
+    rows_of: dict[str, list[int]] = {}
+    spelling: dict[str, str] = {}  # status as written -> its first spelling
+    by_key: dict[str, str] = {}  # status_key -> its first spelling
+
+    def one(status: str) -> str:
+        known = spelling.get(status)
+        if known is None:
+            known = spelling[status] = by_key.setdefault(status_key(status), status)
+        return known
+
+    first = last = None
+    boundary = end_of_day(today, tz) if today is not None else None
+    naive_boundary = boundary.replace(tzinfo=None) if boundary is not None else None
+    future = 0
+
+    for i, t in enumerate(transitions):
+        if boundary is not None and t.at >= (boundary if t.at.tzinfo is not None else naive_boundary):
+            future += 1
+        counts[one(t.to_status)] += 1
+        if t.from_status:
+            counts[one(t.from_status)] += 1
+        rows = rows_of.get(t.item)
+        if rows is None:
+            rows_of[t.item] = [i]
+        else:
+            rows.append(i)
+        if first is None or t.at < first:
+            first = t.at
+        if last is None or t.at > last:
+            last = t.at
+    # flow order: a status's mean relative position in the items' histories
+    moments = [t.at for t in transitions]
+    rank_sum: dict[str, float] = {}
+    rank_n: dict[str, int] = {}
+    for rows in rows_of.values():
+        n = len(rows)
+        if n > 1:
+            rows.sort(key=moments.__getitem__)
+        for pos, i in enumerate(rows):
+            status = spelling[transitions[i].to_status]
+            rank_sum[status] = rank_sum.get(status, 0.0) + (pos / (n - 1) if n > 1 else 0.0)
+            rank_n[status] = rank_n.get(status, 0) + 1
+    order = sorted(counts, key=lambda s: (rank_sum[s] / rank_n[s] if s in rank_n else -1, s))
+    return len(rows_of), first, last, tuple((s, counts[s]) for s in order), future

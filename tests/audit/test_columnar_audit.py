@@ -170,6 +170,7 @@ VARIANTS = {
     "a title over two lines": csv_text(ROWS[:2]) + 'A-4,2025-04-03T08:00:00Z,,Backlog,"One\ntwo",Story\n' + csv_text(ROWS[2:])[len(HEADER):],
     "a blank line": csv_text(ROWS[:4]) + "\n" + csv_text(ROWS[4:])[len(HEADER):],
     "a short row": csv_text(ROWS[:4]) + "A-9,2025-04-03T08:00:00Z,,Done\n" + csv_text(ROWS[4:])[len(HEADER):],
+    "a byte-order mark": "\ufeff" + csv_text(ROWS),
 }
 BROKEN = {
     "cells of blanks": csv_text(ROWS[:2]) + "  ,2025-04-03T08:00:00Z,,  ,x,y\n",
@@ -182,7 +183,14 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
-def test_the_column_reading_gives_the_rows_and_lines_of_the_row_by_row_reading(tmp_path, monkeypatch, name):
+@pytest.mark.parametrize("pieces", [False, True])
+def test_the_column_reading_gives_the_rows_and_lines_of_the_row_by_row_reading(tmp_path, monkeypatch, name,
+                                                                              pieces):
+    if pieces:  # a big file: decoded, cut and read by the column in several pieces
+        from models.audit import readers
+
+        for size, value in (("_PIECE", 64), ("_REGION", 100), ("_BYTES_REGION", 150)):
+            monkeypatch.setattr(readers, size, value)
     path = tmp_path / "log.csv"
     path.write_bytes(VARIANTS[name].encode("utf-8"))
     fast = read_transitions(path, tz=PARIS)
@@ -232,6 +240,7 @@ def test_the_wizard_s_facts_by_the_column_are_those_of_its_loop():
     from views.audit.importer import end_of_day, log_facts
 
     from models.audit.log_rows import flow_facts
+    from tests.audit.reference_analysis import log_facts_loop
 
     rows = random_log(8, items=400)
     rng = random.Random(8)
@@ -241,7 +250,8 @@ def test_the_wizard_s_facts_by_the_column_are_those_of_its_loop():
     today = date(2025, 4, 20)
     facts = log_facts(rows, today, PARIS)
     after = end_of_day(today, PARIS)
-    assert flow_facts(rows, after) == flow_facts(TransitionList(rows), after) == (
+    loop = log_facts_loop(rows, today, PARIS)
+    assert flow_facts(rows, after) == flow_facts(TransitionList(rows), after) == loop == (
         facts.items, facts.first, facts.last, facts.statuses, facts.future)
     assert facts.future > 0
 
@@ -265,7 +275,12 @@ def test_a_stored_log_comes_back_row_for_row_with_its_offsets(ws):
 
 # --------------------------------------------------------------------------- robustness leftovers (issue 12)
 
-def test_invalid_utf8_names_the_file_and_line_unless_an_encoding_is_chosen(tmp_path):
+@pytest.mark.parametrize("pieces", [False, True])
+def test_invalid_utf8_names_the_file_and_line_unless_an_encoding_is_chosen(tmp_path, monkeypatch, pieces):
+    if pieces:
+        from models.audit import readers
+
+        monkeypatch.setattr(readers, "_PIECE", 16)
     path = tmp_path / "win.csv"
     path.write_bytes(b"Key,Changed,To\nA,2025-01-01T09:00:00Z,Backlog\nB,2025-01-02T09:00:00Z,Caf\xe9\n")
     with pytest.raises(LogError) as err:
@@ -276,6 +291,10 @@ def test_invalid_utf8_names_the_file_and_line_unless_an_encoding_is_chosen(tmp_p
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbfKey,Changed,To\nA,2025-01-01T09:00:00Z,Backlog\n")
     assert read_transitions(bom)[0].item == "A"
+    bad_bom = tmp_path / "bad_bom.csv"
+    bad_bom.write_bytes(b"\xef\xbb\xbfKey,Changed,To\nA,2025-01-01T09:00:00Z,Backl\xf6g\n")
+    with pytest.raises(LogError, match="bad_bom.csv, line 2: not UTF-8 text"):
+        read_transitions(bad_bom)
 
 
 def test_a_named_pipe_is_refused_without_being_opened(tmp_path):
@@ -310,3 +329,21 @@ def test_a_header_of_a_million_columns_is_refused_before_any_guess(tmp_path):
     for read in (preview, read_transitions):
         with pytest.raises(LogError, match="the header has 1,000,000 columns, more than the 16,384"):
             read(path)
+
+
+def test_a_big_jira_export_is_decoded_whole(tmp_path, monkeypatch):
+    import json
+
+    from models.audit import readers
+
+    monkeypatch.setattr(readers, "_PIECE", 64)  # "big": the CSV reader would keep only the head
+    issue = {"key": "J-1", "fields": {"created": "2025-01-01T09:00:00.000+0000", "summary": "Café",
+                                      "status": {"name": "Done"}},
+             "changelog": {"histories": [{"created": "2025-01-02T09:00:00.000+0000",
+                                          "items": [{"field": "status", "fromString": "Backlog",
+                                                     "toString": "Done"}]}]}}
+    path = tmp_path / "search.json"
+    path.write_text(json.dumps({"issues": [issue]}, indent=2), encoding="utf-8")
+    rows = read_transitions(path)
+    assert [(t.item, t.from_status, t.to_status, t.title) for t in rows] == [
+        ("J-1", None, "Backlog", "Café"), ("J-1", "Backlog", "Done", "Café")]
