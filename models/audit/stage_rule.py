@@ -26,6 +26,8 @@ def stage_problems(status: str, department: str, kind: str) -> list[tuple[str, s
     elif kind.strip().lower() not in KINDS:
         problems.append(("kind", f"bad kind '{kind.strip()}' (expected {', '.join(KINDS[:-1])} or {KINDS[-1]})"))
     elif department_required(kind) and not department.strip():
-        problems.append(("department", f"missing department (a {kind.strip().lower()} status needs one; "
+        kind = kind.strip().lower()
+        article = "an" if kind[0] in "aeiou" else "a"
+        problems.append(("department", f"missing department ({article} {kind} status needs one; "
                                        "only a done status may leave it blank)"))
     return problems

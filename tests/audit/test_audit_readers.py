@@ -453,11 +453,18 @@ def test_stage_map_csv_problems_have_line_numbers(tmp_path):
         read_stage_map_csv(p)
     assert [str(q) for q in err.value.problems] == [
         "stages.csv, line 3, column 'kind': bad kind 'waiting' (expected active, queue or done)",
-        "stages.csv, line 4, column 'department': missing department",
+        "stages.csv, line 4, column 'department': missing department (an active status needs one; "
+        "only a done status may leave it blank)",
         "stages.csv, line 5, column 'status': duplicate status 'Backlog' (first on line 2)",
     ]
     with pytest.raises(LogError, match="no 'kind' column"):
         read_stage_map_csv(write(tmp_path / "s2.csv", "status,department\nA,B\n"))
+
+
+def test_a_done_status_may_leave_its_department_blank_as_on_the_audit_page(tmp_path):
+    stages = read_stage_map_csv(write(tmp_path / "stages.csv",
+                                      "status,department,kind\nBacklog,Product,queue\nLive,,done\n"))
+    assert stages["Live"].department == "" and stages["Live"].kind == "done"
 
 
 def test_check_statuses_names_first_line(tmp_path):
