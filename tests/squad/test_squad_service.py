@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import pytest
 
 from models.squad import service as svc
-from models.plan.demo import write_demo
 from models.plan.service import PlanDraft, PlanError, create_plan, find_plan, list_plans
 from models.squad.service import AutonomyItem, ChangeDraft, CheckInDraft, MemberDraft, SquadDraft
 from models.plan.summary import plan_summary
@@ -21,19 +20,7 @@ from tests.conftest import FEATURES, TODAY
 START = date(2026, 3, 1)
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    """The demo written once per module; each test opens its own copy (a closed file, no WAL)."""
-    return write_demo(tmp_path_factory.mktemp("squad") / "demo.ninety", FEATURES, TODAY)
-
-
-@pytest.fixture
-def demo_ws(demo_template, tmp_path):
-    copy = tmp_path / "demo.ninety"
-    shutil.copyfile(demo_template, copy)
-    ws = open_workspace(copy)
-    yield ws
-    ws.close()
+# demo_template and demo_ws (a copy of the demo per test) come from tests/squad/conftest.py
 
 
 @pytest.fixture(scope="module")
