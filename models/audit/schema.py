@@ -7,12 +7,13 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.schema import Base
+from models.core.versioning import Versioned
 
 
 AUDIT_KINDS = ("active", "queue", "done")
 
 
-class AuditStage(Base):
+class AuditStage(Versioned, Base):
     """Stage map: each workflow status, its department and kind."""
 
     __tablename__ = "audit_stages"
@@ -56,7 +57,7 @@ class AuditTransition(Base):
     line: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
-class AuditStall(Base):
+class AuditStall(Versioned, Base):
     """Tracked by hand: an item sat in a stage from entered to left (open while left is empty)."""
 
     __tablename__ = "audit_stalls"
@@ -70,7 +71,7 @@ class AuditStall(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class AuditChoice(Base):
+class AuditChoice(Versioned, Base):
     """The handoff the leader chose to attack first."""
 
     __tablename__ = "audit_choices"
@@ -83,7 +84,7 @@ class AuditChoice(Base):
         ForeignKey("milestones.id", ondelete="SET NULL"), nullable=True)
 
 
-class AuditCostOfDelay(Base):
+class AuditCostOfDelay(Versioned, Base):
     """The plan's cost of delay: what one item waiting one week costs (the silo tax in money)."""
 
     __tablename__ = "audit_costs_of_delay"
@@ -93,7 +94,7 @@ class AuditCostOfDelay(Base):
     per_week: Mapped[float]
 
 
-class AuditTypeCost(Base):
+class AuditTypeCost(Versioned, Base):
     """A cost of delay of its own for one item type of the log."""
 
     __tablename__ = "audit_type_costs"
@@ -105,7 +106,7 @@ class AuditTypeCost(Base):
     per_week: Mapped[float]
 
 
-class AuditScenario(Base):
+class AuditScenario(Versioned, Base):
     """A what-if the leader saved: departments merged into the squad, waits between them scaled."""
 
     __tablename__ = "audit_scenarios"

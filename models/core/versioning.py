@@ -192,18 +192,27 @@ def who_changed(session: Session, checked: list) -> StaleEdit:
 def change_mark(session: Session) -> tuple[tuple, str, datetime | None, str]:
     """What changed in the versioned tables, cheaply: a mark that differs after any insert,
     update or delete, and who made the latest change, when, in which table."""
-    from sqlalchemy import func, select
+    from sqlalchemy import func, literal, select, union_all
 
-    mark, latest = [], (None, "", "")
-    for cls in sorted(_versioned_classes(), key=lambda c: c.__table__.name):
-        count, total, last = session.execute(
-            select(func.count(), func.coalesce(func.sum(cls.version), 0), func.max(cls.changed_at))).one()
+    classes = sorted(_versioned_classes(), key=lambda c: c.__table__.name)
+    # one round trip for every table (the app polls this every two seconds)
+    parts = [select(literal(n).label("n"), func.count().label("rows"),
+                    func.coalesce(func.sum(cls.version), 0).label("total"),
+                    func.max(cls.changed_at).label("last")).select_from(cls)
+             for n, cls in enumerate(classes)]
+    found = {n: (rows, total, last) for n, rows, total, last in session.execute(union_all(*parts))}
+    mark, latest = [], None
+    for n, cls in enumerate(classes):
+        count, total, last = found[n]
         mark.append((count, total, last))
-        if last is not None and (latest[0] is None or last > latest[0]):
-            who = session.scalar(select(cls.changed_by).where(cls.changed_at == last)
-                                 .order_by(cls.version.desc()).limit(1))  # an edit over a same-second insert
-            latest = (last, who or "someone", cls.__table__.name.replace("_", " "))
-    return tuple(mark), latest[1], latest[0], latest[2]
+        if last is not None and (latest is None or last > latest[0]):
+            latest = (last, cls)
+    if latest is None:
+        return tuple(mark), "", None, ""
+    last, cls = latest
+    who = session.scalar(select(cls.changed_by).where(cls.changed_at == last)
+                         .order_by(cls.version.desc()).limit(1))  # an edit over a same-second insert
+    return tuple(mark), who or "someone", last, cls.__table__.name.replace("_", " ")
 
 
 def _versioned_classes() -> list[type]:

@@ -152,7 +152,7 @@ def _script_directory():
 
 #: the newest migration this build ships (tests/core/test_workspace.py checks it against
 #: the migrations folder): a workspace already there opens without loading Alembic at all
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 def known_revisions() -> tuple[list[str], str]:

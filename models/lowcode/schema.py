@@ -7,16 +7,17 @@ from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.schema import Base
+from models.core.versioning import Versioned
 
 
-class LowcodeSettings(Base):
+class LowcodeSettings(Versioned, Base):
     __tablename__ = "lowcode_settings"
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
     target_share: Mapped[float] = mapped_column(default=0.8)
 
 
-class LowcodeRequest(Base):
+class LowcodeRequest(Versioned, Base):
     __tablename__ = "lowcode_requests"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -31,7 +32,7 @@ class LowcodeRequest(Base):
     reason: Mapped[str] = mapped_column(String(50), default="")
 
 
-class LowcodeTool(Base):
+class LowcodeTool(Versioned, Base):
     __tablename__ = "lowcode_tools"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -8,7 +8,7 @@ from models.core.schema import Base
 from models.core.versioning import Versioned
 
 
-class OwnershipDepartment(Base):
+class OwnershipDepartment(Versioned, Base):
     __tablename__ = "ownership_departments"
     __table_args__ = (UniqueConstraint("plan_id", "name", name="uq_ownership_departments_plan_name"),)
 
@@ -18,7 +18,7 @@ class OwnershipDepartment(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class OwnershipCapability(Base):
+class OwnershipCapability(Versioned, Base):
     __tablename__ = "ownership_capabilities"
     __table_args__ = (UniqueConstraint("plan_id", "name", name="uq_ownership_capabilities_plan_name"),)
 

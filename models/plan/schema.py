@@ -20,7 +20,7 @@ STEP_SHORT_NAMES = {"audit": "1 Audit", "squad": "2 Squad", "lowcode": "3 Low-co
 MILESTONE_STATUSES = ("not started", "in progress", "done", "blocked")
 
 
-class Plan(Base):
+class Plan(Versioned, Base):
     __tablename__ = "plans"
     __table_args__ = (
         CheckConstraint("horizon_days BETWEEN 1 AND 730", name="ck_plans_horizon"),
@@ -44,7 +44,7 @@ class Plan(Base):
     )
 
 
-class Phase(Base):
+class Phase(Versioned, Base):
     __tablename__ = "phases"
     __table_args__ = (UniqueConstraint("plan_id", "step", name="uq_phases_plan_step"),)
 

@@ -10,7 +10,7 @@ from models.core.schema import Base
 from models.core.versioning import Versioned
 
 
-class Squad(Base):
+class Squad(Versioned, Base):
     __tablename__ = "squads"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -30,7 +30,7 @@ class Squad(Base):
     verdict_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
-class SquadAutonomy(Base):
+class SquadAutonomy(Versioned, Base):
     __tablename__ = "squad_autonomy"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
