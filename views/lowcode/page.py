@@ -90,7 +90,6 @@ class LowcodePage(QWidget):
         self.tasks = tasks
         self.state: LowcodeState | None = None
         self._filling = False
-        self._dirty_charts: set[LowcodeChart] = set()
         self.setStyleSheet(PAGE_STYLE)
 
         # --- header: title, phase, headline cards | checklist
@@ -122,7 +121,6 @@ class LowcodePage(QWidget):
         self.tabs.addTab(self.share_chart, "Weekly share")
         self.tabs.addTab(self.lead_chart, "Lead time")
         self.tabs.addTab(self.reasons_chart, "Why developers (Pareto)")
-        self.tabs.currentChanged.connect(lambda _i: self._draw_visible_chart())
 
         self.empty_label = no_plan_label()
         self.empty_label.setVisible(False)
@@ -205,16 +203,6 @@ class LowcodePage(QWidget):
     def schedule_refresh(self) -> None:
         self.refresher.schedule()
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._draw_visible_chart()
-
-    def _draw_visible_chart(self) -> None:
-        chart = self.tabs.currentWidget()
-        if chart in self._dirty_charts and self.state is not None and self.isVisible():
-            self._dirty_charts.discard(chart)
-            chart.set_state(self.state)
-
     def refresh(self) -> None:
         plan = self.doc.plan()
         writable = not self.doc.read_only and plan is not None
@@ -256,8 +244,9 @@ class LowcodePage(QWidget):
             "Double-click a cell to edit it.")
         self._count_shown()
         self._name_deliver_button()
-        self._dirty_charts = set(self.charts)
-        self._draw_visible_chart()
+        # each chart draws on its thread once it can be seen (chart_canvas)
+        for chart in self.charts:
+            chart.set_state(st)
 
     def _phase_text(self, plan) -> str:
         phase = next((p for p in list_phases(self.doc.ws, plan.id) if p.step == "lowcode"), None)

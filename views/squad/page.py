@@ -120,7 +120,6 @@ class SquadPage(QWidget):
         self._today = today
         self.state: SquadState | None = None
         self._squad_id: int | None = None
-        self._chart_dirty = False
         self.setStyleSheet(PAGE_STYLE)
 
         # --- header: title, squad, meta, headline cards, warnings | checklist
@@ -202,7 +201,6 @@ class SquadPage(QWidget):
             self.tabs.addTab(self._build_rows_tab(kind, noun, extra), "")
         self.tabs.addTab(self._build_review_tab(), "Day-90 review")
         self._tab_index = {"progress": 0, "charter": 1, "member": 2, "checkin": 3, "change": 4, "review": 5}
-        self.tabs.currentChanged.connect(lambda _i: self._draw_chart_if_seen())
 
         self.body = QStackedWidget()
         self.body.addWidget(empty)
@@ -348,7 +346,6 @@ class SquadPage(QWidget):
     def showEvent(self, event) -> None:
         self._fit_regions()
         super().showEvent(event)
-        self._draw_chart_if_seen()
 
     def _fit_regions(self) -> None:
         """Fix the height of the cards' place (two rows of cards, captions of two lines) and of
@@ -362,14 +359,6 @@ class SquadPage(QWidget):
         grid = self.cards_box.layout()
         self.cards_stack.setFixedHeight(2 * card_height + grid.verticalSpacing() + grid.contentsMargins().top())
         self.warnings_area.setFixedHeight(WARNING_LINES * self.warnings.fontMetrics().lineSpacing() + 4)
-
-    def _draw_chart_if_seen(self) -> None:
-        """Draw only when the chart can be seen: a redraw costs a fifth of a second."""
-        if (self._chart_dirty and self.state is not None and self.isVisible()
-                and self.tabs.currentIndex() == self._tab_index["progress"]):
-            self._chart_dirty = False
-            self.chart.set_state(self.state)
-            self._show_behaviour(self.state)
 
     def refresh(self) -> None:
         plan = self.doc.plan()
@@ -433,8 +422,9 @@ class SquadPage(QWidget):
         self.edit_charter_button.setEnabled(writable)
         self._fill_changes(st)
         self._fill_review(st, writable)
-        self._chart_dirty = True
-        self._draw_chart_if_seen()
+        # the charts draw on their thread, and only once they can be seen (chart_canvas)
+        self.chart.set_state(st)
+        self._show_behaviour(st)
 
     def _set_checklist(self, items) -> None:
         self.checklist.set_items(items)
