@@ -12,6 +12,7 @@ from models.lowcode.service import RequestDraft, ToolDraft
 from models.plan.service import list_plans
 from models.plan.transfer import dump_plan
 from tests.conftest import FEATURES, TODAY
+from tests.common.undo import round_trip
 from views.common.document import WorkspaceDocument
 from views.common.rows import RowDelegate
 from views.lowcode.commands import (
@@ -37,23 +38,6 @@ def make_page(qtbot, doc) -> LowcodePage:
     page.show()  # pages redraw on a change only while shown
     page.refresh()
     return page
-
-
-def state(doc):
-    return {p.name: dump_plan(doc.ws, p.id, FEATURES) for p in list_plans(doc.ws)}
-
-
-def round_trip(doc, command, check_after):
-    before = state(doc)
-    assert doc.execute(command)
-    after = state(doc)
-    assert after != before
-    check_after()
-    doc.undo_stack.undo()
-    assert state(doc) == before
-    doc.undo_stack.redo()
-    assert state(doc) == after
-    check_after()
 
 
 def by_title(doc, title):

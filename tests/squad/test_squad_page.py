@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from models.squad import service as svc
-from models.plan.service import PlanDraft, create_plan, find_plan, list_plans
+from models.plan.service import PlanDraft, create_plan, find_plan
 from models.squad.service import AutonomyItem, ChangeDraft, CheckInDraft, MemberDraft
-from models.plan.transfer import dump_plan
 from tests.conftest import FEATURES, TODAY
+from tests.common.undo import round_trip
 from views.common.document import WorkspaceDocument
 from desktop.features import PAGES
 from views.squad.commands import (
@@ -46,23 +46,6 @@ def open_tab(page, key):
 
 def squad_id(doc):
     return svc.list_squads(doc.ws, doc.plan_id)[0].id
-
-
-def state(doc):
-    return {p.name: dump_plan(doc.ws, p.id, FEATURES) for p in list_plans(doc.ws)}
-
-
-def round_trip(doc, command, check_after):
-    before = state(doc)
-    assert doc.execute(command)
-    after = state(doc)
-    assert after != before
-    check_after()
-    doc.undo_stack.undo()
-    assert state(doc) == before
-    doc.undo_stack.redo()
-    assert state(doc) == after
-    check_after()
 
 
 def wait_refreshed(qtbot, page, check):
