@@ -371,47 +371,67 @@ def _read_audit_log(args, tz, *, storing: bool = False):
 
 
 def cmd_audit(args) -> int:
-    from models.audit import analyse
+    import gc
+    import os
 
     if args.plan and not args.workspace:
         raise UserError("--plan needs --workspace")
-    tz = _audit_zone(args.tz)
-    ws = plan = None
+    if "numpy" not in sys.modules and "OPENBLAS_NUM_THREADS" not in os.environ:
+        # Every log read needs numpy. On loading, its OpenBLAS starts a pool of threads that
+        # spin (~40 ms of CPU on 2 cores) while the audit does no linear algebra: one thread,
+        # unless the user chose. The variable is read once, when the library loads.
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
+        try:
+            import numpy  # noqa: F401
+        finally:
+            del os.environ["OPENBLAS_NUM_THREADS"]
+    from models.audit import analyse
+
+    # The reading and the analysis make a few large arrays and hardly any cycles: the
+    # collector's passes (set off by the imports' allocations) would walk every object for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        if args.workspace:
-            from models.audit.store import plan_timezone
-            from models.plan.service import find_plan
+        tz = _audit_zone(args.tz)
+        ws = plan = None
+        try:
+            if args.workspace:
+                from models.audit.store import plan_timezone
+                from models.plan.service import find_plan
 
-            ws = _open(args.workspace, read_only=False, wait=args.wait)
-            plan = find_plan(ws, args.plan)
-            if tz is None:
-                tz = plan_timezone(ws, plan.id)
-        as_of = _audit_as_of(args.as_of, tz)
-        read = _read_audit_log(args, tz, storing=ws is not None)
-        if read is None:
-            return EXIT_USAGE
-        transitions, stages = read
-        result = analyse(transitions, stages, as_of)
-        if ws is not None:
-            from models.audit.store import store_import
+                ws = _open(args.workspace, read_only=False, wait=args.wait)
+                plan = find_plan(ws, args.plan)
+                if tz is None:
+                    tz = plan_timezone(ws, plan.id)
+            as_of = _audit_as_of(args.as_of, tz)
+            read = _read_audit_log(args, tz, storing=ws is not None)
+            if read is None:
+                return EXIT_USAGE
+            transitions, stages = read
+            result = analyse(transitions, stages, as_of, flow=False)  # (no cumulative flow is printed)
+            if ws is not None:
+                from models.audit.store import store_import
 
-            settings = {"mapping": dict(transitions.columns), "date_format": args.date_format,
-                        "sheet": args.sheet, "tz": args.tz}
-            if len(args.log) > 1:
-                settings["files"] = [str(Path(p).resolve()) for p in args.log]
-            info, _ = store_import(ws, plan.id, stages, transitions, source=str(Path(args.log[0]).resolve()),
-                                   format=transitions.format or "csv", settings=settings)
-            print(f"stored {info.row_count} transitions and {len(stages)} stages in plan {plan.name!r}",
-                  file=sys.stderr)
+                settings = {"mapping": dict(transitions.columns), "date_format": args.date_format,
+                            "sheet": args.sheet, "tz": args.tz}
+                if len(args.log) > 1:
+                    settings["files"] = [str(Path(p).resolve()) for p in args.log]
+                info, _ = store_import(ws, plan.id, stages, transitions, source=str(Path(args.log[0]).resolve()),
+                                       format=transitions.format or "csv", settings=settings)
+                print(f"stored {info.row_count} transitions and {len(stages)} stages in plan {plan.name!r}",
+                      file=sys.stderr)
+        finally:
+            if ws is not None:
+                ws.close()
+        data = result.to_json()
+        if args.json:
+            _print_json(data)
+        else:
+            _print_audit_table(", ".join(Path(p).name for p in args.log), data)
+        return 0
     finally:
-        if ws is not None:
-            ws.close()
-    data = result.to_json()
-    if args.json:
-        _print_json(data)
-    else:
-        _print_audit_table(", ".join(Path(p).name for p in args.log), data)
-    return 0
+        if collecting:
+            gc.enable()
 
 
 def _read_log(args):

@@ -51,19 +51,29 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 class Fields:
-    """The cells of one stretch of quote-free CSV (``k`` lines of ``width`` cells),
-    as byte offsets into it: ``starts[i, j]`` and ``ends[i, j]`` bound cell j of line i."""
+    """The cells of one stretch of quote-free CSV (``k`` lines of ``width`` cells), as
+    byte offsets into it: ``cuts[i]`` holds the delimiters of line i, which starts at
+    ``line_starts[i]`` and ends (its newline, or "\\r\\n") at ``line_ends[i]``.  The start
+    and end of each cell of a column are worked out when the column is read."""
 
-    def __init__(self, data: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+    def __init__(self, data: np.ndarray, cuts: np.ndarray, line_starts: np.ndarray, line_ends: np.ndarray):
         self.data = data
-        self.starts = starts
-        self.ends = ends
-        self.rows, self.width = starts.shape
+        self._cuts = cuts
+        self._line_starts = line_starts
+        self._line_ends = line_ends
+        self.rows, self.width = len(line_ends), cuts.shape[1] + 1
         self._windows: np.ndarray | None = None
+
+    def _column(self, column: int) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends): where each cell of the column starts, and ends (exclusive)."""
+        starts = self._line_starts if column == 0 else self._cuts[:, column - 1] + 1
+        ends = self._line_ends if column == self.width - 1 else np.ascontiguousarray(self._cuts[:, column])
+        return starts, ends
 
     def empty(self, column: int) -> bool:
         """Whether a cell of this column is empty."""
-        return bool((self.ends[:, column] == self.starts[:, column]).any())
+        starts, ends = self._column(column)
+        return bool((ends == starts).any())
 
     def _joined(self, starts: np.ndarray, lengths: np.ndarray) -> list[str]:
         """The fields decoded, in one call: their bytes joined by newlines."""
@@ -90,7 +100,7 @@ class Fields:
         return texts
 
     def texts(self, column: int, rows: np.ndarray | None = None) -> list[str]:
-        starts, ends = self.starts[:, column], self.ends[:, column]
+        starts, ends = self._column(column)
         if rows is not None:
             starts, ends = starts[rows], ends[rows]
         return self._joined(starts, ends - starts)
@@ -98,7 +108,7 @@ class Fields:
     def codes(self, column: int, table: Codes) -> np.ndarray:
         """Each cell's code in *table* (the decoded text as key; new texts added in
         order of first appearance)."""
-        starts, ends = self.starts[:, column], self.ends[:, column]
+        starts, ends = self._column(column)
         lengths = ends - starts
         longest = int(lengths.max()) if self.rows else 0
         if longest > 8 * _MAX_WORDS:
@@ -114,11 +124,24 @@ class Fields:
         return global_codes[inverse]
 
     def _words(self, starts: np.ndarray, index: int) -> np.ndarray:
-        """The 8 bytes from ``starts + 8 * index`` of each cell, as little-endian words."""
+        """The 8 bytes from ``starts + 8 * index`` of each cell, as little-endian words (zeros
+        past the end of the data)."""
         if self._windows is None:
-            padded = np.concatenate([self.data, np.zeros(8 * _MAX_WORDS + 8, dtype=np.uint8)])
-            self._windows = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
-        return self._windows[starts + 8 * index]
+            data = self.data
+            if len(data) < 8:  # (too short for a window: padded)
+                data = np.concatenate([data, np.zeros(8, dtype=np.uint8)])
+            # every 8-byte window of the data, in place (no padded copy of it)
+            self._windows = np.ndarray((len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
+        at = starts + 8 * index
+        last = min(len(self._windows), len(self.data)) - 1  # the last window within the data
+        beyond = at > last
+        if not beyond.any():
+            return self._windows[at]
+        # a window reaching past the end: the last one, shifted right by the bytes it lacks
+        words = self._windows[np.minimum(at, last)]
+        lack = np.minimum(at[beyond] - last, 8).astype(np.uint64)
+        words[beyond] = np.where(lack < 8, words[beyond] >> (np.uint64(8) * np.minimum(lack, np.uint64(7))), 0)
+        return words
 
     def _bytes(self, starts: np.ndarray, width: int) -> np.ndarray:
         """A matrix of the *width* bytes from each start (read 8 at a time)."""
@@ -166,7 +189,7 @@ class Fields:
     def moments(self, column: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(wall, offset, done)`` of a timestamp column, as :func:`.timestamps.parse_iso_texts`
         gives them for its cells (``done`` false where the cell's shape is not read here)."""
-        starts, ends = self.starts[:, column], self.ends[:, column]
+        starts, ends = self._column(column)
         lengths = ends - starts
         wall = np.zeros(self.rows, dtype=np.int64)
         offset = np.full(self.rows, NAIVE, dtype=np.int64)
@@ -195,18 +218,18 @@ def split_lines(data: bytes, delimiter: str) -> Fields | None:
     if a[-1] != _NEWLINE:
         newlines = np.append(newlines, len(a))
     delimiters = np.flatnonzero(a == ord(delimiter))
-    before = np.searchsorted(delimiters, newlines)
-    per_line = np.diff(before, prepend=0)
-    k, cuts = len(newlines), int(per_line[0])
-    if not (per_line == cuts).all():
+    k, cuts = len(newlines), int(np.searchsorted(delimiters, newlines[0]))
+    if len(delimiters) != k * cuts:
+        return None
+    cells = delimiters.reshape(k, cuts)  # line i's delimiters, if each line has `cuts` of them:
+    # (positions ascending) so it has iff its first comes after the line before and its last before its end
+    if cuts and not ((cells[1:, 0] > newlines[:-1]).all() and (cells[:, -1] < newlines).all()):
         return None
     line_ends = newlines.copy()
     crlf = line_ends[line_ends > 0]
     line_ends[line_ends > 0] -= a[crlf - 1] == 13  # "\r\n" ends a line as "\n" does
-    ends = np.concatenate([delimiters[: k * cuts].reshape(k, cuts), line_ends[:, None]], axis=1)
-    starts = np.empty_like(ends)
-    starts[:, 1:] = ends[:, :-1] + 1
-    starts[0, 0] = 0
-    starts[1:, 0] = newlines[:-1] + 1
-    return Fields(a, starts, ends)
+    line_starts = np.empty_like(newlines)
+    line_starts[0] = 0
+    line_starts[1:] = newlines[:-1] + 1
+    return Fields(a, cells, line_starts, line_ends)
 

@@ -275,7 +275,7 @@ class TableRows:
             self.add_chunk(lines, [list(r) for r in zip(*columns)], True)
             return
         n = fields.rows
-        self.lines.extend(lines)
+        self.lines.frombytes(np.arange(lines.start, lines.stop, lines.step, dtype=np.int64).tobytes())  # (no int objects)
         for f in _TEXT_FIELDS:
             j = self.position.get(f)
             self.codes[f].append(np.zeros(n, np.int32) if j is None else fields.codes(j, self.tables[f]))
@@ -442,7 +442,7 @@ class TableRows:
         for f in _TEXT_FIELDS:
             raw = np.concatenate(self.codes[f]) if self.codes[f] else np.zeros(0, np.int32)
             names = list(self.tables[f])
-            if all(type(v) is str for v in names[f != "item":]):  # C-speed stripping
+            if set(map(type, names[f != "item":])) <= {str}:  # C-speed stripping
                 clean = names[:f != "item"] + list(map(str.strip, names[f != "item":]))
             else:
                 clean = [None if v is None else cell_text(v) for v in names]
@@ -472,8 +472,10 @@ class TableRows:
 
         for f in _TEXT_FIELDS:
             limit = TEXT_LIMITS[f]
+            if f not in self.mapping or max(map(len, filter(None, tables[f])), default=0) <= limit:
+                continue  # (the common case, at C speed)
             long = [k for k, v in enumerate(tables[f]) if v is not None and len(v) > limit]
-            if not long or f not in self.mapping:
+            if not long:
                 continue
             for row in np.flatnonzero(np.isin(codes[f], long)).tolist():
                 value = tables[f][codes[f][row]]

@@ -56,15 +56,8 @@ def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
 
 def _month_days(y: np.ndarray, m: np.ndarray) -> np.ndarray:
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)[m.clip(0, 12)]
+    days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=m.dtype)[m.clip(0, 12)]
     return days + ((m == 2) & leap)
-
-
-def _number(a: np.ndarray, start: int, width: int) -> np.ndarray:
-    out = a[:, start].astype(np.int64)
-    for k in range(start + 1, start + width):
-        out = out * 10 + a[:, k]
-    return out
 
 
 def _parse_shape(texts: Sequence[str], shape: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -78,47 +71,69 @@ def shape_of(text: str) -> bool:
     return _SHAPE.match(text) is not None
 
 
+def _digits(a: np.ndarray, start: int, width: int) -> np.ndarray:
+    """The number written by the rows ``start .. start + width - 1`` of *a* (digits by
+    position, one text a column), as int32: any bytes fit (at most 6 of them, each < 256)."""
+    out = a[start].astype(np.int32)
+    for k in range(start + 1, start + width):
+        out *= 10
+        out += a[k]
+    return out
+
+
 def parse_shaped(raw: np.ndarray, shape: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(wall, offset, ok) of the rows of a byte matrix (one text a row, as long as
-    *shape*, a text in a shape read here), each read as *shape* is laid out."""
-    width = len(shape)
-    a = raw - np.uint8(48)  # digits 0..9, anything else above (uint8 wraps)
-    ok = np.ones(len(raw), dtype=bool)
+    *shape*, a text in a shape read here), each read as *shape* is laid out.
+
+    The matrix is turned so that each position's bytes lie together, and the parts of
+    the date and time are worked out in int32 (what they hold fits): half the memory
+    of int64, and the same values, then the moment in int64."""
+    width, n = len(shape), len(raw)
+    t = np.ascontiguousarray(raw.T)  # t[k]: the k-th byte of every text
+    a = t - np.uint8(48)  # digits 0..9, anything else above (uint8 wraps)
+    digits = [k for k, ch in enumerate(shape) if ch in _DIGIT]
+    ok = a[digits].max(axis=0) <= 9 if digits else np.ones(n, dtype=bool)
     for k, ch in enumerate(shape):
         if ch in _DIGIT:
-            ok &= a[:, k] <= 9
-        elif k == 10:  # the date-time separator: either
-            ok &= (raw[:, k] == ord("T")) | (raw[:, k] == ord(" "))
+            continue
+        if k == 10:  # the date-time separator: either
+            ok &= (t[k] == ord("T")) | (t[k] == ord(" "))
         elif ch in "+-" and k > 10:  # the offset's sign
-            ok &= (raw[:, k] == ord("+")) | (raw[:, k] == ord("-"))
+            ok &= (t[k] == ord("+")) | (t[k] == ord("-"))
         else:
-            ok &= raw[:, k] == ord(ch)
-    zero = np.zeros(len(a), dtype=np.int64)
-    year, month, day = _number(a, 0, 4), _number(a, 5, 2), _number(a, 8, 2)
-    hour = minute = second = fraction = zero
+            ok &= t[k] == ord(ch)
+    zero = np.zeros(n, dtype=np.int32)
+    year, month, day = _digits(a, 0, 4), _digits(a, 5, 2), _digits(a, 8, 2)
+    hour = minute = second = zero
+    fraction = None
     pos = 10
     if width > 10:
-        hour, minute, pos = _number(a, 11, 2), _number(a, 14, 2), 16
+        hour, minute, pos = _digits(a, 11, 2), _digits(a, 14, 2), 16
         if shape[16:17] == ":":
-            second, pos = _number(a, 17, 2), 19
+            second, pos = _digits(a, 17, 2), 19
             if shape[19:20] == ".":
                 pos = 20
                 while pos < width and shape[pos] in _DIGIT:
                     pos += 1
-                fraction = _number(a, 20, pos - 20) * 10 ** (6 - (pos - 20))
+                fraction = _digits(a, 20, pos - 20) * 10 ** (6 - (pos - 20))
     zone = shape[pos:]
     if zone == "Z":
-        offset = zero
+        offset = np.zeros(n, dtype=np.int64)
     elif zone:
-        oh, om = _number(a, pos + 1, 2), _number(a, pos + 4, 2)
+        oh, om = _digits(a, pos + 1, 2), _digits(a, pos + 4, 2)
         ok &= (oh <= 23) & (om <= 59)
-        offset = np.where(raw[:, pos] == ord("-"), -1, 1) * (oh * 3600 + om * 60)
+        offset = (oh * 3600 + om * 60).astype(np.int64)
+        np.negative(offset, out=offset, where=t[pos] == ord("-"))
     else:
-        offset = np.full(len(a), NAIVE, np.int64)
+        offset = np.full(n, NAIVE, np.int64)
     ok &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= _month_days(year, month))
     ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
-    wall = ((_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1_000_000
-            + fraction)
+    wall = _days_from_civil(year, month, day).astype(np.int64)
+    wall *= 86400
+    wall += hour * 3600 + minute * 60 + second  # (int32: under 10**7)
+    wall *= 1_000_000
+    if fraction is not None:
+        wall += fraction
     return wall, offset, ok
 
 
