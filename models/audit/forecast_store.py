@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Sequence
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from models.audit.analysis import Stage, Transition, UnknownStatusError
 from models.audit.flowlog import FlowLog, flow_log
@@ -99,11 +100,25 @@ def read_cost(s, plan_id: int) -> CostOfDelay | None:
 
 
 def write_cost(s, plan_id: int, cost: CostOfDelay | None) -> None:
-    """Replace the plan's cost of delay inside an open transaction (None removes it)."""
+    """Replace the plan's cost of delay inside an open transaction (None removes it).
+
+    The plan's cost row is changed in place (never deleted and added again), and gets a
+    new version whenever the cost changes, its per-type amounts included: that one row
+    tells whether someone else changed (or first set) the cost since the user read it
+    (``models.core.versioning``); the per-type rows are replaced under it."""
+    row = s.get(AuditCostOfDelay, plan_id)
+    previous = read_cost(s, plan_id)
     s.execute(delete(AuditTypeCost).where(AuditTypeCost.plan_id == plan_id))
-    s.execute(delete(AuditCostOfDelay).where(AuditCostOfDelay.plan_id == plan_id))
-    if cost is not None:
+    if cost is None:
+        if row is not None:
+            s.delete(row)
+    elif row is None:
         s.add(AuditCostOfDelay(plan_id=plan_id, currency=cost.currency, per_week=cost.per_week))
+    else:
+        row.currency, row.per_week = cost.currency, cost.per_week
+        if previous != cost:  # a new version even when only the per-type amounts change
+            flag_modified(row, "per_week")
+    if cost is not None:
         for name, amount in cost.per_type:
             s.add(AuditTypeCost(plan_id=plan_id, item_type=name, per_week=amount))
     s.flush()

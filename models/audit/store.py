@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from models.audit.analysis import AuditResult, Stage, Transition, UnknownStatusError, analyse
 from models.audit.entities import STAGE, STALL
@@ -41,6 +42,7 @@ from models.audit.readers import Cancelled, LogError, Problem, TransitionList, c
 from models.audit.transition_list import NO_LINE, Codes
 from models.core.fields import Field
 from models.core.validation import clean_text
+from models.core.versioning import TRACKER, UNKNOWN, WRITING, WRITTEN, StaleEdit, row_key
 from models.plan.service import PlanError
 from models.audit.schema import AuditChoice, AuditImport, AuditStage, AuditStall, AuditTransition
 from models.plan.schema import Milestone, Phase, Plan
@@ -171,11 +173,31 @@ def _name(source: str) -> str:
 
 # --------------------------------------------------------------------------- stage map
 
+#: ``pg_advisory_xact_lock(_STAGE_MAP_LOCK, plan id)``: one save of a plan's stage map at a
+#: time on a server, so a save's check of the rows (``_stale_stage_map``) holds until it commits
+_STAGE_MAP_LOCK = 0x4E395354  # "N9ST"
+
+
+def _stage_rows_key(plan_id: int) -> tuple[str, tuple]:
+    """The workspace's ``VersionTracker`` entry (beside the version of each row) for which
+    rows (ids) the plan's stage map had when this workspace last read it or saved it."""
+    return f"{AuditStage.__tablename__} of plan", (plan_id,)
+
+
+def _stage_rows(s: Session, plan_id: int) -> list[AuditStage]:
+    return list(s.scalars(select(AuditStage).where(AuditStage.plan_id == plan_id)
+                          .order_by(AuditStage.position, AuditStage.id)))
+
+
 def _stage_map(s: Session, plan_id: int) -> dict[str, Stage]:
-    q = (select(AuditStage.status, AuditStage.department, AuditStage.kind)
-         .where(AuditStage.plan_id == plan_id)
-         .order_by(AuditStage.position, AuditStage.id))
-    return {status: Stage(status, dept, kind) for status, dept, kind in s.execute(q)}
+    """The plan's stage map. In a workspace read, the version of each row is recorded as it
+    loads (``models.core.versioning``) and so are the rows the map had: a save of the map
+    then knows what the user was shown (``_stale_stage_map``)."""
+    rows = _stage_rows(s, plan_id)
+    tracker = s.info.get(TRACKER)
+    if tracker is not None and not s.info.get(WRITING):
+        tracker.seen[_stage_rows_key(plan_id)] = frozenset(r.id for r in rows)
+    return {r.status: Stage(r.status, r.department, r.kind) for r in rows}
 
 
 def get_stage_map(ws: Workspace, plan_id: int) -> dict[str, Stage]:
@@ -227,15 +249,68 @@ def _check_covers_stalls(s: Session, plan_id: int, stages: list[Stage]) -> None:
                         f"{'it' if len(missing) == 1 else 'them'} to the map (nothing was stored)")
 
 
+def _newest(rows: Sequence[AuditStage]) -> AuditStage:
+    return max(rows, key=lambda r: (r.changed_at or datetime.min, r.version))
+
+
+def _stale_stage_map(s: Session, plan_id: int, rows: list[AuditStage]) -> StaleEdit | None:
+    """Whether the plan's stage map (its *rows* now) moved on since the map this save is
+    based on: the one this workspace last read or saved (in an undo or a redo: the one its
+    own last save left, ``VersionTracker.expected``). A row changed since, a row added since
+    (one the read never saw) or a row deleted since (one it saw, now gone) refuses the save,
+    naming who made the newest of those rows. Nothing to compare when this workspace never
+    read the map."""
+    tracker = s.info.get(TRACKER)
+    if tracker is None:
+        return None
+    based_on = tracker.expected(_stage_rows_key(plan_id))
+    newer = []
+    for row in rows:
+        want = tracker.expected(row_key(row))
+        if (based_on is not UNKNOWN and row.id not in based_on) or (want is not UNKNOWN and want != row.version):
+            newer.append(row)
+    if newer:
+        row = _newest(newer)
+        return StaleEdit(row.changed_by, row.changed_at, AuditStage.__tablename__)
+    if based_on is not UNKNOWN and based_on - {r.id for r in rows}:
+        # deleted since; a save stamps every row it keeps, so the rows left would name who
+        # (they would have moved on, above): these were deleted some other way
+        return StaleEdit("someone", None, AuditStage.__tablename__)
+    return None
+
+
 def _replace_stage_map(s: Session, plan_id: int, stages: list[Stage]) -> dict[str, Stage]:
-    previous = _stage_map(s, plan_id)
-    s.execute(delete(AuditStage).where(AuditStage.plan_id == plan_id))
-    if stages:
-        s.execute(insert(AuditStage), [
-            {"plan_id": plan_id, "status": st.status, "department": st.department,
-             "kind": st.kind, "position": i}
-            for i, st in enumerate(stages)
-        ])
+    """Make the plan's stage map *stages* inside the open write *s*; return the previous one.
+
+    Rows are kept by status and changed in place (a status left out is deleted, a new one
+    added), all or nothing, and only when the map changes. Every row of a saved map gets a
+    new version naming who saved it, so a save over a map someone else saved (or first
+    made, or emptied) since this workspace read it is refused (``_stale_stage_map``)."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:k, :p)"), {"k": _STAGE_MAP_LOCK, "p": plan_id})
+    rows = _stage_rows(s, plan_id)
+    previous = {r.status: Stage(r.status, r.department, r.kind) for r in rows}
+    if list(previous.values()) == stages:
+        return previous  # nothing changes: nothing written, nobody's edit overwritten
+    stale = _stale_stage_map(s, plan_id, rows)
+    if stale is not None:
+        raise stale
+    by_status = {r.status: r for r in rows}
+    kept = []
+    for i, st in enumerate(stages):
+        row = by_status.pop(st.status, None)
+        if row is None:
+            row = AuditStage(plan_id=plan_id, status=st.status)
+            s.add(row)
+        else:
+            flag_modified(row, "position")  # a new version even when only another row changed
+        row.department, row.kind, row.position = st.department, st.kind, i
+        kept.append(row)
+    for row in by_status.values():
+        s.delete(row)
+    s.flush()
+    # which rows the map has now: seen and left by this workspace once the write commits
+    s.info.setdefault(WRITTEN, {})[_stage_rows_key(plan_id)] = frozenset(r.id for r in kept)
     return previous
 
 

@@ -37,7 +37,7 @@ from urllib.parse import quote
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
@@ -49,7 +49,7 @@ from models.core.files import (
 from models.core.lock import WorkspaceLock
 from models.core.schema import APPLICATION_ID
 from models.core.versioning import (
-    CHECKED, TRACKER, WRITING, VersionTracker, who_changed, written_versions,
+    CHECKED, TRACKER, WRITING, TrackedSession, VersionTracker, lost_insert, who_changed, written_versions,
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -452,19 +452,19 @@ class Workspace:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._storage(), Session(self._read_engine, expire_on_commit=False,
-                                      info={TRACKER: self.versions}) as session:
+        with self._storage(), TrackedSession(self._read_engine, expire_on_commit=False,
+                                             info={TRACKER: self.versions}) as session:
             with session.begin():
                 yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any exception.
-        A versioned row changed by someone else since it was read refuses it (``StaleEdit``)."""
+        A versioned row changed (or made) by someone else since it was read refuses it (``StaleEdit``)."""
         if self.read_only:
             raise ReadOnlyError(f"{self.path} is open read-only")
-        with self._storage(), Session(self.engine, expire_on_commit=False,
-                                      info={TRACKER: self.versions, WRITING: True}) as session:
+        with self._storage(), TrackedSession(self.engine, expire_on_commit=False,
+                                             info={TRACKER: self.versions, WRITING: True}) as session:
             try:
                 with session.begin():
                     yield session
@@ -472,6 +472,12 @@ class Workspace:
                 checked = session.info.get(CHECKED, [])
                 with Session(self._read_engine) as fresh, fresh.begin():
                     raise who_changed(fresh, checked) from None
+            except IntegrityError:  # a unique key: another writer inserted the same row first?
+                with Session(self._read_engine) as fresh, fresh.begin():
+                    stale = lost_insert(fresh, session)
+                if stale is None:
+                    raise
+                raise stale from None
             self.versions.committed(written_versions(session))
 
     def integrity_problems(self) -> list[str] | None:

@@ -40,6 +40,7 @@ from models.ownership.checks import (
 )
 from models.core.fields import Entity
 from models.core.transfer import Section
+from models.core.versioning import saw_absent
 from models.core.workspace import Workspace
 from models.ownership.entities import CAPABILITY, DEPARTMENT, LAYER_NAMES, MAX_SYSTEMS, NAME_LIMIT
 from models.ownership.schema import OwnershipAssignment, OwnershipCapability, OwnershipDepartment
@@ -346,15 +347,20 @@ def _move(ws: Workspace, axis: _Axis, row_id: int, offset: int) -> dict[int, int
 
 
 def _read_map(s: Session, plan_id: int) -> OwnershipMap:
+    """The plan's map. In a workspace read, each letter's version is recorded as it loads and
+    each blank cell is recorded as shown blank (``saw_absent``; nothing in a write): a letter
+    someone puts in a cell after this read is not overwritten by ``set_cells``."""
     q = (select(OwnershipAssignment)
          .join(OwnershipCapability, OwnershipAssignment.capability_id == OwnershipCapability.id)
          .where(OwnershipCapability.plan_id == plan_id))
-    return OwnershipMap(
-        plan_id,
-        tuple(_department_info(d) for d in _rows(s, DEPARTMENTS, plan_id)),
-        tuple(_capability_info(c) for c in _rows(s, CAPABILITIES, plan_id)),
-        {(a.capability_id, a.department_id): a.letter for a in s.scalars(q)},
-    )
+    departments = tuple(_department_info(d) for d in _rows(s, DEPARTMENTS, plan_id))
+    capabilities = tuple(_capability_info(c) for c in _rows(s, CAPABILITIES, plan_id))
+    cells = {(a.capability_id, a.department_id): a.letter for a in s.scalars(q)}
+    for cap in capabilities:
+        for dept in departments:
+            if (cap.id, dept.id) not in cells:
+                saw_absent(s, OwnershipAssignment, (cap.id, dept.id))
+    return OwnershipMap(plan_id, departments, capabilities, cells)
 
 
 # --------------------------------------------------------------------------- reading
