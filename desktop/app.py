@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.paths import APP_NAME, DEMO_FILE, ORG_DOMAIN, ORG_NAME, data_dir, resource_path
+from models.core.files import is_server_url
 
 log = logging.getLogger("ninety")
 _fault_log = None
@@ -93,8 +94,6 @@ def run_gui(path: str | None = None, *, read_only: bool = False, demo: bool = Fa
     target = _first_path(path, demo, window)
 
     def start() -> None:
-        from models.core.files import is_server_url
-
         if path and is_server_url(path):  # a team workspace on a server (models/core/server.py)
             window.open_path(path, read_only=read_only)
             return
@@ -105,14 +104,15 @@ def run_gui(path: str | None = None, *, read_only: bool = False, demo: bool = Fa
         else:
             QMessageBox.critical(window, APP_NAME, f"{target}: no such file")
 
-    window.when_painted(start, opening=target.name)
+    window.when_painted(start, opening=target.name, glance=None if path and is_server_url(path) else target)
     return app.exec()
 
 
-def run_check(path: str, timeout_s: float = 60.0, *, charts: bool = False) -> int:
+def run_check(path: str, timeout_s: float = 60.0, *, charts: bool = False, ready: bool = False) -> int:
     """Open the main window on *path* as ``ninety gui`` does, wait until the Overview has
-    been painted with its data (plan header and milestone table) and, with *charts*, until
-    its charts are drawn too; then exit.
+    been painted with its data (plan header and milestone table: at start-up from a glance
+    of the file, ``models.plan.glance``) and, with *ready*, until the workspace is open and
+    its own Overview painted; with *charts*, until its charts are drawn too; then exit.
 
     0 when it did; 1 with the reason on stderr when it did not.
     """
@@ -137,10 +137,12 @@ def run_check(path: str, timeout_s: float = 60.0, *, charts: bool = False) -> in
         waiting.discard(what)
         if waiting or result["code"] == 0:
             return
-        plan = window.doc.plan()
-        rows = window.overview.model.rowCount()
+        page = window.glance_page if window.doc is None else window.overview
+        plan = page.glance.plan if window.doc is None else window.doc.plan()
+        rows = page.model.rowCount()
         result["code"] = 0
         result["why"] = (f"Overview drawn: plan {plan.name!r}, {rows} milestones"
+                         + (" (from a glance of the file)" if window.doc is None else "")
                          + (", charts drawn" if charts else ""))
         app.exit(0)
 
@@ -153,15 +155,17 @@ def run_check(path: str, timeout_s: float = 60.0, *, charts: bool = False) -> in
 
     window.workspaceOpened.connect(opened)
     window.pageReady.connect(lambda key: key == "overview" and arrived("overview"))
+    if not ready:  # what the user sees first: the plan, from a glance of the file
+        window.glancePainted.connect(lambda: arrived("overview"))
     window.show()
 
     def start() -> None:
-        if not window.open_path(Path(path), read_only=True, ask=False):
+        if not window.open_path(path if is_server_url(path) else Path(path), read_only=True, ask=False):
             on_error(f"{path}: could not be opened")
 
     # A failed open shows a modal box; in check mode report it instead.
     QMessageBox.critical = staticmethod(lambda _p, _t, text, *a, **k: on_error(text))  # type: ignore[assignment]
-    window.when_painted(start)
+    window.when_painted(start, glance=None if is_server_url(path) else Path(path))
     QTimer.singleShot(int(timeout_s * 1000), lambda: app.exit(1))
     app.exec()
     window.close()

@@ -92,10 +92,48 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def _summary_text(ws, plan, as_of: date) -> str:
+    """``summary --json``'s answer for *plan*, as printed."""
+    from desktop.features import FEATURES
+    from models.plan.summary import plan_summary
+
+    return json.dumps(plan_summary(ws, plan, as_of, FEATURES), indent=2, ensure_ascii=False) + "\n"
+
+
+def _warm_summaries(path: str, as_of: date) -> int:
+    """``summary --warm PATH``: work out the answer of ``summary --json`` for every plan of a
+    workspace file (``--plan NAME``, and no ``--plan`` when it holds one) and keep each in
+    the cache, printing nothing. The app runs it in a process of its own once edits have
+    settled and when it closes a workspace, so that scripts polling plans are answered
+    from the cache after a change made in the app too."""
+    import os
+
+    from desktop.summary_cache import SummaryCache
+    from models.core.files import is_server_url
+
+    if hasattr(os, "nice"):
+        os.nice(10)  # background work: the app and the user come first
+    if is_server_url(path):
+        return 0  # answers for a team server are never kept (its state cannot be told without it)
+    from models.plan.service import list_plans
+
+    with _open_for_reading(path) as ws:
+        plans = list_plans(ws)
+        queries = [(plan, plan.name) for plan in plans] + [(plan, None) for plan in plans[:1] if len(plans) == 1]
+        for plan, asked in queries:
+            cache = SummaryCache.for_query(path, asked, as_of.isoformat())
+            key = cache.key()
+            if key is not None and cache.read(key) is None:
+                cache.write(key, _summary_text(ws, plan, as_of))
+    return 0
+
+
 def cmd_summary(args) -> int:
     from desktop.summary_cache import SummaryCache
 
     as_of = _as_of(args.as_of)
+    if args.warm:
+        return _warm_summaries(args.path, as_of)
     # An unchanged plan is answered from the user's cache folder without loading
     # SQLAlchemy; the cache's key covers the file's state (desktop/summary_cache.py).
     from models.core.files import is_server_url
@@ -105,13 +143,9 @@ def cmd_summary(args) -> int:
     text = cache.read(key) if cache else None
     if text is None:
         from models.plan.service import find_plan
-        from desktop.features import FEATURES
-        from models.plan.summary import plan_summary
 
         with _open_for_reading(args.path) as ws:
-            plan = find_plan(ws, args.plan)
-            data = plan_summary(ws, plan, as_of, FEATURES)
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"  # as _print_json prints it
+            text = _summary_text(ws, find_plan(ws, args.plan), as_of)
         if cache:
             cache.write(key, text)
     if args.json:
@@ -208,13 +242,17 @@ def cmd_export(args) -> int:
 
 def cmd_check(args) -> int:
     from models.core.files import is_server_url
-    from models.core.workspace import inspect_file
+    from models.plan.glance import read_glance
 
-    if not is_server_url(args.path):
-        inspect_file(args.path)  # refuse a bad file before any window exists
+    # refuse a bad file before any window exists; a file that gives a glance (a current
+    # Ninety workspace, at rest) needs no more before the window shows its plan
+    if not is_server_url(args.path) and read_glance(args.path) is None:
+        from models.core.workspace import inspect_file
+
+        inspect_file(args.path)
     from desktop.app import run_check
 
-    return run_check(args.path, timeout_s=args.timeout, charts=args.charts)
+    return run_check(args.path, timeout_s=args.timeout, charts=args.charts, ready=args.ready)
 
 
 def cmd_workspace_push(args) -> int:
@@ -596,6 +634,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON (keys documented in the README)")
     p.add_argument("--no-cache", action="store_true",
                    help="compute it even if the workspace has not changed since the last summary")
+    p.add_argument("--warm", action="store_true",
+                   help="print nothing; work out every plan's summary and keep it for later calls "
+                        "(the app does this after edits)")
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("plan", help="dump or load a whole plan as JSON")
@@ -674,6 +715,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait (default 60)")
     p.add_argument("--charts", action="store_true",
                    help="also wait for the Overview's charts (drawn after its first paint)")
+    p.add_argument("--ready", action="store_true",
+                   help="also wait until the workspace is open for editing (the Overview is first "
+                        "shown from a read-only glance of the file)")
     p.set_defaults(func=cmd_check)
     return parser
 

@@ -58,6 +58,9 @@ MAX_RECENT = 8
 PAINT_WAIT_MS = 2000
 #: the longest a page keeps the cursor busy while it loads
 BUSY_CAP_MS = 10000
+#: how long edits must have paused before the summaries of the workspace are worked out
+#: again for scripts (``ninety summary --warm``, in a process of its own)
+WARM_AFTER_MS = 3000
 FILE_FILTER = "Ninety workspaces (*.ninety);;All files (*)"  # load_models() spells it with WORKSPACE_SUFFIX
 _models_loaded = False
 
@@ -94,6 +97,8 @@ class MainWindow(QMainWindow):
     workspaceOpened = Signal()
     #: a page's key, once the page has first been painted with its data after a workspace opened
     pageReady = Signal(str)
+    #: start-up's glance of the plan (``models.plan.glance``) has been painted
+    glancePainted = Signal()
 
     def __init__(self, today: Callable[[], date] = date.today, settings: QSettings | None = None, *,
                  defer_models: bool = False):
@@ -126,6 +131,13 @@ class MainWindow(QMainWindow):
         self.pages = PageMap(self._build_page)
         self._busy = BusyCursor()
         self._first_paints: dict[str, FirstPaint] = {}
+        #: start-up's read-only Overview of the plan, until the workspace's own replaces it
+        self.glance_page: QWidget | None = None
+        #: after edits pause, and when a workspace closes, scripts' ``summary`` answers are
+        #: worked out again (setting ``summary/warm``, on unless turned off)
+        self._warm_timer = QTimer(self, singleShot=True, interval=WARM_AFTER_MS,
+                                  timeout=lambda: self._warm_summaries(self.doc))
+        self._warmer = None  # the last such process (subprocess reaps it)
         self.sidebar.currentRowChanged.connect(self._show_page)
 
         central = QWidget()
@@ -340,12 +352,18 @@ class MainWindow(QMainWindow):
             raise KeyError(key)
         row = KEYS.index(key)
         page = PAGES[row].factory()(self.doc, self._today, self.tasks)
-        placeholder = self._placeholders[row]
+        glance = self.glance_page if key == "overview" else None
+        placeholder = glance or self._placeholders[row]
         shown = self.stack.currentWidget() is placeholder
         self.stack.insertWidget(row, page)
         if shown:
             self.stack.setCurrentWidget(page)
+            if glance is not None:  # drawn with its data before it replaces the glance on screen
+                page.refresher.refresh_now()
         self.stack.removeWidget(placeholder)
+        if glance is not None:
+            self.glance_page = None
+            glance.deleteLater()
         self.pages.built[key] = page
         # a page that says what an action did ("Imported x.csv: …") says it in the status bar
         message = getattr(page, "statusMessage", None)
@@ -412,18 +430,35 @@ class MainWindow(QMainWindow):
         for placeholder in self._placeholders:
             placeholder.setText(text)
 
-    def when_painted(self, then: Callable[[], None], *, opening: str = "") -> None:
+    def when_painted(self, then: Callable[[], None], *, opening: str = "", glance: Path | None = None) -> None:
         """Run *then* once the window's frame is on screen, with the models loaded.
 
         Start-up shows the frame (sidebar, menus, "Opening *opening*…" and a busy cursor)
         before SQLAlchemy and the views are imported and the workspace is opened: the user
-        sees the window at once rather than a blank one. *then* runs after the first paint,
-        or after ``PAINT_WAIT_MS`` should no paint come (a window opened minimised)."""
+        sees the window at once rather than a blank one. With *glance* (the workspace file
+        about to be opened), the frame's first paint already shows the plan's Overview,
+        read-only, from a glance of the file (``models.plan.glance``: no SQLAlchemy needed),
+        when the file gives one. *then* runs after that first paint, or after
+        ``PAINT_WAIT_MS`` should no paint come (a window opened minimised)."""
         if opening:
             self._set_placeholder_text(f"Opening {opening}…")
             self._busy.on("opening")
         placeholder = self.stack.currentWidget()
         ran = False
+
+        def load_and_open() -> None:
+            try:
+                load_models()
+                self._enable_opening(True)
+                then()
+            finally:
+                if self.doc is None:  # nothing opened (the user was told why)
+                    self._drop_glance()
+                    self._busy.off("opening")
+                    self._set_placeholder_text("No workspace open: File ▸ Open… or File ▸ New workspace…")
+
+        if glance is not None and self._show_glance(glance, load_and_open):
+            return
 
         def run() -> None:
             nonlocal ran
@@ -432,14 +467,7 @@ class MainWindow(QMainWindow):
             ran = True
             if isinstance(placeholder, Placeholder):
                 placeholder.painted.disconnect(painted)
-            try:
-                load_models()
-                self._enable_opening(True)
-                then()
-            finally:
-                if self.doc is None:  # nothing opened (the user was told why)
-                    self._busy.off("opening")
-                    self._set_placeholder_text("No workspace open: File ▸ Open… or File ▸ New workspace…")
+            load_and_open()
 
         def painted() -> None:
             QTimer.singleShot(0, run)  # once this paint has reached the screen
@@ -448,11 +476,72 @@ class MainWindow(QMainWindow):
             placeholder.painted.connect(painted)
         QTimer.singleShot(PAINT_WAIT_MS, run)
 
+    def _show_glance(self, path: Path, then: Callable[[], None]) -> bool:
+        """Show the Overview of *path*'s first plan from a glance of the file and run *then*
+        once it is painted; False (nothing shown) when the file gives no safe glance."""
+        from models.plan.glance import read_glance
+        from views.plan.page import OverviewPage
+
+        glance = read_glance(path)
+        if glance is None:
+            return False
+        row = KEYS.index("overview")
+        page = OverviewPage(None, self._today, glance=glance)
+        self.stack.insertWidget(row, page)
+        self.stack.setCurrentWidget(page)
+        self.stack.removeWidget(self._placeholders[row])
+        self.glance_page = page
+        # the picker lists the plans (not yet pickable) and the sidebar marks the Overview
+        self.plan_picker.blockSignals(True)
+        for p in glance.plans:
+            self.plan_picker.addItem(p.name, p.id)
+        self.plan_picker.blockSignals(False)
+        self.plan_picker.setEnabled(False)
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(row)
+        self.sidebar.blockSignals(False)
+        watch = FirstPaint(page, self)
+        ran = False
+
+        def go_on() -> None:
+            nonlocal ran
+            if not ran:
+                ran = True
+                watch.cancel()
+                watch.deleteLater()
+                then()
+
+        def painted() -> None:
+            self.glancePainted.emit()
+            QTimer.singleShot(0, go_on)  # once this paint has reached the screen
+
+        watch.done.connect(painted)
+        QTimer.singleShot(PAINT_WAIT_MS, go_on)  # no paint comes to a minimised window
+        return True
+
+    def _drop_glance(self) -> None:
+        """The workspace did not open after all: its placeholder takes the glance's place."""
+        page, self.glance_page = self.glance_page, None
+        if page is None:
+            return
+        self.plan_picker.clear()
+        self.plan_picker.setEnabled(True)
+        row = KEYS.index("overview")
+        shown = self.stack.currentWidget() is page
+        self.stack.insertWidget(row, self._placeholders[row])
+        if shown:
+            self.stack.setCurrentIndex(row)
+        self.stack.removeWidget(page)
+        page.deleteLater()
+
     def _close_workspace(self) -> None:
         if self.doc is not None:
             self.doc.ws.interrupt()  # a background integrity check stops now
             self.tasks.wait()
             self.doc.ws.close()  # releases the lock
+            self._warm_timer.stop()
+            if not self.doc.read_only:  # closing changed the file's state: the summaries' keys
+                self._warm_summaries(self.doc)
             self.doc.deleteLater()
             self.doc = None
 
@@ -528,6 +617,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- plans
     def _refresh_plan_picker(self) -> None:
         self.plan_picker.blockSignals(True)
+        self.plan_picker.setEnabled(True)  # (not while start-up shows a glance)
         self.plan_picker.clear()
         if self.doc is not None:
             for p in self.doc.plans():
@@ -574,6 +664,19 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if self.doc is not None and not self.doc.read_only:
             self.statusBar().showMessage("All changes saved", 3000)
+            self._warm_timer.start()
+
+    def _warm_summaries(self, doc) -> None:
+        """Have the summaries of *doc*'s workspace file worked out again for scripts
+        (``desktop.summary_cache.warm_in_background``); not for a team server or when the
+        ``summary/warm`` setting is off."""
+        if doc is None or getattr(doc.ws, "url", None) is not None:
+            return
+        if not self.settings.value("summary/warm", True, type=bool):
+            return
+        from desktop.summary_cache import warm_in_background
+
+        self._warmer = warm_in_background(doc.ws.path)
 
     def _update_title(self) -> None:
         if self.doc is None:

@@ -198,3 +198,28 @@ def _prune(folder: Path) -> None:
             os.unlink(old.path)
         except OSError:
             pass
+
+
+def warm_in_background(path: str | os.PathLike):
+    """Start ``ninety summary --warm PATH`` in a process of its own and return at once (the
+    ``Popen``, or None if it could not start). It fills the cache for every plan of the
+    workspace as it stands, at low priority; nothing waits for it, nothing depends on it."""
+    import subprocess
+
+    argv = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "desktop.cli"]
+    options: dict = {}
+    if sys.platform == "win32":
+        options["creationflags"] = subprocess.CREATE_NO_WINDOW | subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        options["start_new_session"] = True  # not in the app's process group: a Ctrl+C is the app's
+    try:
+        child = subprocess.Popen([*argv, "summary", "--warm", str(path)], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
+                                 cwd=str(_APP_ROOT), **options)
+    except OSError:
+        return None
+    import threading
+
+    # reaped when it ends, whether or not anyone still holds the Popen (no zombie, no warning)
+    threading.Thread(target=child.wait, name="summary --warm", daemon=True).start()
+    return child

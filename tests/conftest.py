@@ -57,6 +57,7 @@ def settings(tmp_path):
     from PySide6.QtCore import QSettings
 
     s = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    s.setValue("summary/warm", False)  # no `summary --warm` process after each test's edits
     yield s
     s.sync()
 

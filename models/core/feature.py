@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from models.core.transfer import Section
-
 if TYPE_CHECKING:
+    from models.core.transfer import Section
     from models.core.pack import SheetSpec
     from models.core.workspace import Workspace
 

@@ -16,11 +16,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
-import shutil
-import socket
 import stat
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +50,8 @@ def is_server_url(text: object) -> bool:
 
 
 def _host() -> str:
+    import socket
+
     return re.sub(r"[^A-Za-z0-9.-]", "", socket.gethostname())[:40] or "host"
 
 
@@ -98,6 +96,8 @@ def space_exhausted(folder: Path) -> bool:
     """Whether writing in *folder* likely failed for lack of space: under 1 MiB free, or a
     file size limit (``ulimit -f``) in force. SQLite reports both as a plain I/O error."""
     try:
+        import shutil
+
         if shutil.disk_usage(folder).free < 1 << 20:
             return True
     except OSError:
@@ -203,7 +203,7 @@ def temp_beside(target: Path) -> Path:
     """A new, empty, private file beside *target* with a name ``sweep_stale`` recognises."""
     target = Path(target)
     for _ in range(100):
-        tmp = target.with_name(f".{target.name}~{os.getpid()}@{_host()}~{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        tmp = target.with_name(f".{target.name}~{os.getpid()}@{_host()}~{os.urandom(4).hex()}{TEMP_SUFFIX}")
         try:
             os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
@@ -322,6 +322,8 @@ def scratch_root() -> Path:
     if override:
         return Path(override)
     user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    import tempfile
+
     return Path(tempfile.gettempdir()) / f"ninety-{user}"
 
 
@@ -329,6 +331,8 @@ def sweep_scratch() -> list[Path]:
     """Remove scratch folders that no running process owns."""
     removed = []
     for entry, _ in _stale(scratch_root(), _SCRATCH_NAME):
+        import shutil
+
         shutil.rmtree(entry.path, ignore_errors=True)
         removed.append(Path(entry.path))
     return removed
@@ -342,11 +346,13 @@ def scratch_folder() -> Iterator[Path]:
     root = scratch_root()
     try:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder = root / f"{os.getpid()}@{_host()}~{secrets.token_hex(4)}"
+        folder = root / f"{os.getpid()}@{_host()}~{os.urandom(4).hex()}"
         folder.mkdir(mode=0o700)
     except OSError as exc:
         raise FileError(f"{root}: cannot hold temporary files ({os_problem(exc)})") from exc
     try:
         yield folder
     finally:
+        import shutil
+
         shutil.rmtree(folder, ignore_errors=True)

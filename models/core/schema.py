@@ -1,4 +1,5 @@
-"""What every feature's schema shares: the declarative base and the file's application id.
+"""What every feature's schema shares: the declarative base (the file's application id is in
+``models.core.identity``).
 
 Each feature declares its own tables in ``models/<feature>/schema.py`` on this
 ``Base``; importing a feature registers them (``desktop.features`` imports them all).
@@ -11,10 +12,6 @@ dataclasses (see ``models.plan.service``).
 from __future__ import annotations
 
 from sqlalchemy.orm import DeclarativeBase
-
-#: ``PRAGMA application_id`` of every Ninety workspace ("N90W").
-APPLICATION_ID = 0x4E393057
-
 
 class Base(DeclarativeBase):
     pass

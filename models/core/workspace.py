@@ -47,7 +47,7 @@ from models.core.files import (
     sweep_stale,
 )
 from models.core.lock import WorkspaceLock
-from models.core.schema import APPLICATION_ID
+from models.core.identity import APPLICATION_ID, HEAD_REVISION
 from models.core.versioning import (
     CHECKED, TRACKER, WRITING, TrackedSession, VersionTracker, lost_insert, who_changed, written_versions,
 )
@@ -148,11 +148,6 @@ def _script_directory():
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg, ScriptDirectory.from_config(cfg)
-
-
-#: the newest migration this build ships (tests/core/test_workspace.py checks it against
-#: the migrations folder): a workspace already there opens without loading Alembic at all
-HEAD_REVISION = "0006"
 
 
 def known_revisions() -> tuple[list[str], str]:

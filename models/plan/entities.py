@@ -4,7 +4,7 @@ Overview builds its milestone columns, editors and "Add milestone" form from the
 from __future__ import annotations
 
 from models.core.fields import Entity, Field
-from models.plan.schema import MILESTONE_STATUSES, STEPS
+from models.plan.info import MILESTONE_STATUSES, STEPS
 
 PLAN = Entity("plan", (
     Field("name", "plan name", required=True),

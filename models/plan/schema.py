@@ -10,20 +10,11 @@ from models.core.schema import Base
 from models.core.versioning import Versioned
 
 
-STEPS = ("audit", "squad", "lowcode")
-STEP_NAMES = {
-    "audit": "Audit bottlenecks",
-    "squad": "Pilot one squad",
-    "lowcode": "Empower with low-code",
-}
-STEP_SHORT_NAMES = {"audit": "1 Audit", "squad": "2 Squad", "lowcode": "3 Low-code"}
-MILESTONE_STATUSES = ("not started", "in progress", "done", "blocked")
-
-
 class Plan(Versioned, Base):
     __tablename__ = "plans"
     __table_args__ = (
         CheckConstraint("horizon_days BETWEEN 1 AND 730", name="ck_plans_horizon"),
+        {"info": {"label": "plan"}},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

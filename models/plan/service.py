@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from models.core.validation import PlanError
 from models.core.workspace import Workspace
 from models.plan.entities import MILESTONE, PHASE, PLAN
-from models.plan.schema import STEP_NAMES, STEPS, Milestone, Phase, Plan
+from models.plan.info import STEP_NAMES, STEPS, MilestoneInfo, PhaseInfo, PlanInfo, PlanView
+from models.plan.schema import Milestone, Phase, Plan
 
 
 DEFAULT_HORIZON = 90
@@ -31,61 +32,6 @@ DEFAULT_GOALS = {
     "squad": "Run one cross-functional growth squad on one metric for 90 days and decide whether to expand the model.",
     "lowcode": "Let marketers ship most ideas self-serve so developers keep the complex work.",
 }
-
-
-@dataclass(frozen=True)
-class PlanInfo:
-    id: int
-    name: str
-    organisation: str
-    sponsor: str
-    revenue_architect: str
-    start: date
-    horizon_days: int
-    timezone: str
-
-    @property
-    def end(self) -> date:
-        """The last day of the horizon (day 90 of 90 by default)."""
-        return self.start + timedelta(days=self.horizon_days - 1)
-
-
-@dataclass(frozen=True)
-class PhaseInfo:
-    id: int
-    plan_id: int
-    step: str
-    start: date
-    end: date
-    goal: str
-
-    @property
-    def name(self) -> str:
-        return STEP_NAMES[self.step]
-
-
-@dataclass(frozen=True)
-class MilestoneInfo:
-    id: int
-    plan_id: int
-    step: str
-    title: str
-    owner: str
-    due: date
-    status: str
-    done_date: date | None = None
-    notes: str = ""
-    baseline_due: date | None = None
-    depends_on_id: int | None = None
-
-    @property
-    def slip_days(self) -> int | None:
-        if self.baseline_due is None:
-            return None
-        return (self.due - self.baseline_due).days
-
-    def is_overdue(self, as_of: date) -> bool:
-        return self.status != "done" and self.due < as_of
 
 
 @dataclass(frozen=True)
@@ -236,14 +182,6 @@ def list_milestones(ws: Workspace, plan_id: int) -> list[MilestoneInfo]:
         return _milestones(s, plan_id)
 
 
-@dataclass(frozen=True)
-class PlanView:
-    """A plan's phases and milestones, read in one transaction (what the Overview shows)."""
-
-    phases: list[PhaseInfo]
-    milestones: list[MilestoneInfo]
-
-
 def plan_view(ws: Workspace, plan_id: int) -> PlanView:
     with ws.read() as s:
         return PlanView(_phases(s, plan_id), _milestones(s, plan_id))
@@ -255,11 +193,6 @@ def get_milestone(ws: Workspace, milestone_id: int) -> MilestoneInfo:
 
 
 # --------------------------------------------------------------------------- plans
-
-def plan_day(plan: PlanInfo, as_of: date) -> int:
-    """Day N of the plan: the start date is day 1."""
-    return (as_of - plan.start).days + 1
-
 
 def create_plan(ws: Workspace, draft: PlanDraft) -> int:
     values = PLAN.clean({key: getattr(draft, key) for key in PLAN.keys})

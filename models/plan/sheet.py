@@ -3,7 +3,7 @@ today, then the milestone table (its header repeated on every page it runs to)."
 from __future__ import annotations
 
 from models.core.pack import PackContext, SheetSpec
-from models.plan.schema import STEP_NAMES
+from models.plan.info import STEP_NAMES
 from models.plan.service import list_milestones, list_phases
 
 STATUS_FILL = {"done": "C8E6C9", "in progress": "BBDEFB", "not started": "EEEEEE", "blocked": "FFCDD2"}

@@ -15,8 +15,7 @@ from datetime import date
 from typing import Sequence
 
 from models.core.feature import ChecklistItem, Feature
-from models.plan.service import MilestoneInfo, PhaseInfo, PlanInfo
-from models.plan.schema import STEP_NAMES, STEPS
+from models.plan.info import STEP_NAMES, STEPS, MilestoneInfo, PhaseInfo, PlanInfo
 
 RED_SHARE = 0.20
 

@@ -9,7 +9,8 @@ from typing import Any, Sequence
 
 from models.core.feature import Feature
 from models.core.workspace import Workspace
-from models.plan.service import PlanInfo, plan_day, plan_view
+from models.plan.info import PlanInfo, plan_day
+from models.plan.service import plan_view
 from models.plan.status import rag_status
 
 

@@ -31,7 +31,8 @@ from models.core.feature import Feature, sections_of
 from models.core.fields import Entity, FieldError
 from models.core.transfer import DocReader, TransferError
 from models.plan.entities import MILESTONE, PHASE, PLAN
-from models.plan.schema import STEPS, Milestone, Phase, Plan
+from models.plan.info import STEPS
+from models.plan.schema import Milestone, Phase, Plan
 from models.core.workspace import Workspace
 
 FORMAT = "ninety-plan"

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from models.plan.service import PlanDraft, create_plan, list_milestones, list_plans
-from models.core.schema import APPLICATION_ID
+from models.core.identity import APPLICATION_ID
 from models.plan.schema import Plan
 from models.core.workspace import (
     NewerSchemaError,
@@ -257,7 +257,7 @@ def test_every_revision_upgrades_a_file_with_data_to_head(tmp_path):
 
 
 def test_the_head_revision_known_to_the_code_is_the_newest_migration():
-    from models.core.workspace import HEAD_REVISION
+    from models.core.identity import HEAD_REVISION
 
     assert known_revisions()[1] == HEAD_REVISION
 

@@ -16,7 +16,9 @@ from models.core.workspace import open_workspace
 
 def window(qtbot, tmp_path, demo_ws):
     demo_ws.close()
-    win = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("summary/warm", False)  # no `summary --warm` process after the test's edits
+    win = MainWindow(settings=settings)
     qtbot.addWidget(win)
     assert win.open_path(demo_ws.path, ask=False)
     win.show()

@@ -204,3 +204,94 @@ def test_check_waits_for_the_charts_when_asked(demo_file, tmp_path):
                           capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert "Overview drawn" in proc.stdout and "17 milestones, charts drawn" in proc.stdout
+
+
+# --------------------------------------------------------------------------- the glance
+
+GLANCE_FIRST = r"""
+import sys
+from pathlib import Path
+from desktop.app import make_app
+from desktop.main_window import MainWindow
+
+HEAVY = ("sqlalchemy", "alembic", "matplotlib", "openpyxl", "numpy")
+app = make_app()
+seen = {}
+
+def heavy():
+    return sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in HEAVY})
+
+window = MainWindow(defer_models=True)
+window.show()
+window.when_painted(lambda: window.open_path(Path(sys.argv[1]), read_only=False, ask=False),
+                    opening="demo", glance=Path(sys.argv[1]))
+glance = window.glance_page
+seen["built before the first paint"] = window.stack.currentWidget() is glance
+
+def glance_painted():
+    seen["glance"] = (heavy(), glance.plan_title.text(), glance.model.rowCount(), glance.day_label.text(),
+                      glance.add_button.isEnabled())
+    seen["frame"] = (window.plan_picker.currentText(), window.plan_picker.isEnabled(), window.sidebar.currentRow())
+
+def ready(key):
+    page = window.overview
+    seen["live"] = (heavy(), page.plan_title.text(), page.model.rowCount(), page.day_label.text(),
+                    page.add_button.isEnabled(), window.glance_page is None, window.stack.currentWidget() is page)
+    seen["live frame"] = (window.plan_picker.currentText(), window.plan_picker.isEnabled(), window.sidebar.currentRow())
+    app.quit()
+
+window.glancePainted.connect(glance_painted)
+window.pageReady.connect(ready)
+app.exec()
+print(seen)
+"""
+
+
+def test_the_plan_is_painted_from_a_glance_before_the_models_load(demo_file):
+    seen = eval(python(GLANCE_FIRST, str(demo_file)))  # noqa: S307 - our own script's dict
+    assert seen["built before the first paint"] is True
+    heavy, title, rows, day, editable = seen["glance"]
+    assert heavy == [] and rows == 17 and title == "Digital Flagship 90-day transformation"
+    assert day and editable is False  # read-only until the workspace is open
+    live_heavy, live_title, live_rows, live_day, live_editable, dropped, current = seen["live"]
+    assert "sqlalchemy" in live_heavy
+    assert (live_title, live_rows, live_day) == (title, rows, day)  # the same plan, the same day
+    assert live_editable and dropped and current
+    assert seen["frame"] == (title, False, 0)  # the plan named, not yet pickable; the Overview marked
+    assert seen["live frame"] == (title, True, 0)
+
+
+def test_a_glance_whose_workspace_does_not_open_gives_way_to_the_placeholder(qtbot, settings, demo_file):
+    w = MainWindow(today=lambda: TODAY, settings=settings, defer_models=True)
+    qtbot.addWidget(w)
+    w.when_painted(lambda: None, opening=demo_file.name, glance=demo_file)  # then() opens nothing
+    page = w.glance_page
+    assert w.stack.currentWidget() is page and page.model.rowCount() == 17
+    assert not page.add_button.isEnabled() and not page.delete_button.isEnabled()
+    w.show()
+    qtbot.waitUntil(lambda: w.glance_page is None, timeout=5000)
+    assert "No workspace open" in w.stack.currentWidget().text()
+    assert w.stack.count() == len(KEYS)
+    assert QApplication.overrideCursor() is None
+
+
+def test_no_glance_of_a_file_that_gives_none(qtbot, settings, tmp_path):
+    odd = tmp_path / "odd.ninety"
+    odd.write_bytes(b"not a database")
+    w = MainWindow(today=lambda: TODAY, settings=settings, defer_models=True)
+    qtbot.addWidget(w)
+    w.when_painted(lambda: None, opening=odd.name, glance=odd)
+    assert w.glance_page is None and w.stack.currentWidget().text() == "Opening odd.ninety…"
+    assert odd.read_bytes() == b"not a database"
+
+
+@pytest.mark.parametrize("ready", [False, True])
+def test_check_says_whether_it_saw_the_glance_or_the_open_workspace(demo_file, tmp_path, ready):
+    env = {"QT_QPA_PLATFORM": "offscreen", "NINETY_DATA_DIR": str(tmp_path / "data"),
+           "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    argv = ["check", "--ready", str(demo_file)] if ready else ["check", str(demo_file)]
+    proc = subprocess.run([sys.executable, "-m", "desktop.cli", *argv],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "17 milestones" in proc.stdout
+    assert ("from a glance of the file" in proc.stdout) is (not ready)

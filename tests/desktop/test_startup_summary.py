@@ -140,3 +140,61 @@ def test_a_cache_hit_loads_no_sqlalchemy(demo_file):
     assert all(r.returncode == 0 for r in runs), runs[-1].stderr
     assert runs[0].stderr.endswith("SQLALCHEMY=True") and runs[1].stderr.endswith("SQLALCHEMY=False")
     assert runs[0].stdout == runs[1].stdout
+
+
+# --------------------------------------------------------------------------- kept warm by writers
+
+def hit_without_sqlalchemy(path: Path, *extra: str) -> str:
+    """``summary --json`` in a fresh process that must be answered from the cache."""
+    script = ("import sys\nfrom desktop.cli import main\n"
+              f"main(['summary', {str(path)!r}, '--json', *{list(extra)!r}])\n"
+              "assert 'sqlalchemy' not in sys.modules, 'computed, not answered from the cache'\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         cwd=ROOT, env=dict(os.environ))
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_summary_warm_keeps_every_plans_answer(capsys, demo_file):
+    assert cli.main(["summary", str(demo_file), "--warm", "--as-of", AS_OF]) == 0
+    assert capsys.readouterr().out == ""  # it prints nothing
+    assert len(entries()) == 2  # the plan by name, and the workspace's only plan
+    full = summary(capsys, demo_file, "--no-cache")
+    assert hit_without_sqlalchemy(demo_file, "--as-of", AS_OF) == full
+    assert hit_without_sqlalchemy(demo_file, "--as-of", AS_OF,
+                                  "--plan", "Digital Flagship 90-day transformation") == full
+
+    with open_workspace(demo_file) as ws:  # a second plan: no answer without --plan any more
+        svc.create_plan(ws, svc.PlanDraft(name="Second", start=TODAY))
+    assert cli.main(["summary", str(demo_file), "--warm", "--as-of", AS_OF]) == 0
+    assert len(entries()) == 3  # one more: each plan by name, under the new state
+    second = summary(capsys, demo_file, "--no-cache", "--plan", "Second")
+    assert hit_without_sqlalchemy(demo_file, "--as-of", AS_OF, "--plan", "Second") == second
+
+
+def test_the_app_warms_the_summaries_after_edits_and_at_close(qtbot, capsys, settings, demo_file):
+    from datetime import date
+
+    from desktop.main_window import MainWindow
+    from views.plan.commands import EditMilestone
+
+    settings.setValue("summary/warm", True)
+    w = MainWindow(today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.pageReady, timeout=10000, check_params_cb=lambda key: key == "overview"):
+        assert w.open_path(demo_file)
+    w._warm_timer.setInterval(50)
+    first = svc.list_milestones(w.doc.ws, w.doc.plan_id)[0]
+    assert w.doc.execute(EditMilestone(w.doc, first.id, {"owner": "Someone New"}, "Edit owner"))
+    qtbot.waitUntil(lambda: w._warmer is not None, timeout=5000)
+    assert w._warmer.wait(timeout=120) == 0
+    while_open = hit_without_sqlalchemy(demo_file)  # today's answer, as a script polling asks
+    assert f'"as_of": "{date.today().isoformat()}"' in while_open
+
+    w._warmer = None
+    w.close()  # closing changes the file's state: the answers are worked out again
+    assert w._warmer is not None and w._warmer.wait(timeout=120) == 0
+    after_close = hit_without_sqlalchemy(demo_file)
+    assert cli.main(["summary", str(demo_file), "--json", "--no-cache"]) == 0
+    assert after_close == while_open == capsys.readouterr().out

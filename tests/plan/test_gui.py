@@ -97,7 +97,7 @@ def test_sorting_by_slip(window):
 
 
 def test_add_and_delete_milestone_from_the_page(window, qtbot, monkeypatch):
-    from views.plan import page as overview_page
+    from views.plan import dialogs as plan_dialogs, page as overview_page
     class FakeDialog:
         def __init__(self, *_a, **_k):
             pass
@@ -108,7 +108,7 @@ def test_add_and_delete_milestone_from_the_page(window, qtbot, monkeypatch):
         def draft(self):
             return svc.MilestoneDraft(step="audit", title="Re-run the audit", due=date(2026, 4, 1))
 
-    monkeypatch.setattr(overview_page, "AddMilestoneDialog", FakeDialog)
+    monkeypatch.setattr(plan_dialogs, "AddMilestoneDialog", FakeDialog)  # the page imports it when used
     window.overview.add_button.click()
     qtbot.waitUntil(lambda: window.overview.model.rowCount() == 18)
     window.overview.table.setCurrentIndex(cell(window, "Re-run the audit", "title"))

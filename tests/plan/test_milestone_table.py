@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from models.plan import service as svc
 from models.plan.entities import MILESTONE
-from models.plan.schema import MILESTONE_STATUSES, STEP_NAMES
+from models.plan.info import MILESTONE_STATUSES, STEP_NAMES
 from tests.conftest import FEATURES, TODAY
 from views.common.document import WorkspaceDocument
 from views.plan.commands import EditMilestone

@@ -7,13 +7,15 @@ one redraw), or marks it stale if it is hidden: it redraws when next shown.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from models.core.changes import Change
-from views.common.document import WorkspaceDocument
+
+if TYPE_CHECKING:
+    from views.common.document import WorkspaceDocument
 
 
 class ScopedRefresh(QObject):
@@ -40,6 +42,12 @@ class ScopedRefresh(QObject):
         self.stale = True
         if self.page.isVisible():
             self._timer.start(0)
+
+    def refresh_now(self) -> None:
+        """Redraw now, if visible (rather than on the next turn of the event loop)."""
+        self._timer.stop()
+        self.stale = True
+        self._run()
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.page and event.type() == QEvent.Type.Show and self.stale:

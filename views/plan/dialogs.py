@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.plan.entities import MILESTONE
-from models.plan.schema import STEP_NAMES, STEPS
+from models.plan.info import STEP_NAMES, STEPS
 from models.plan.service import DEFAULT_HORIZON, MilestoneDraft, PhaseInfo, PlanDraft, PlanInfo, default_phases
 from views.common.row_dialog import ok_cancel
 from views.common.style import tone

@@ -15,8 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from models.plan.entities import MILESTONE
-from models.plan.schema import MILESTONE_STATUSES, STEP_NAMES, STEP_SHORT_NAMES, STEPS
-from models.plan.service import MilestoneInfo
+from models.plan.info import MILESTONE_STATUSES, STEP_NAMES, STEP_SHORT_NAMES, STEPS, MilestoneInfo
 from views.common.rows import (
     ID_ROLE,
     EditCallback,

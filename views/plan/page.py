@@ -1,9 +1,16 @@
 """Overview: day N of 90, the RAG status with its reason, the checklist,
-the roadmap timeline and the milestone table (sortable, filterable, edited in place)."""
+the roadmap timeline and the milestone table (sortable, filterable, edited in place).
+
+The Overview is the first thing a user sees, so this module and what it imports stay
+clear of SQLAlchemy: at start-up the page is first built from a ``Glance`` (the plan read
+with the standard library, ``models.plan.glance``), painted, and replaced a moment later
+by the page of the open workspace. The service calls and edit commands it needs are
+imported when used.
+"""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,22 +24,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.plan.schema import MILESTONE_STATUSES, STEP_NAMES, STEPS
-from models.plan.service import plan_day, plan_view
+from models.plan.info import MILESTONE_STATUSES, STEP_NAMES, STEPS, MilestoneInfo, PhaseInfo, PlanInfo, plan_day
 from models.plan.status import NO_MILESTONES, plan_checklist, rag_status
 from views.common.checklist import ChecklistWidget
-from views.common.document import WorkspaceDocument
 from views.common.refresh import ScopedRefresh
 from views.common.palette import is_dark
 from views.common.style import on_scheme_change, resolve
 from views.common.widgets import compact_combo, elided_label, plain_label
 from views.common.rows import row_table, selected_row
-from views.plan.commands import AddMilestone, DeleteMilestone, EditMilestone, SetBaseline
-from views.plan.dialogs import AddMilestoneDialog
 from views.plan.labelled import keyed_combo
 from views.plan.milestone_table import COLUMN_INDEX, MilestoneDelegate, MilestoneFilterProxy, MilestoneTableModel
 from views.plan.timeline import TimelineCanvas
 from views.plan.widgets import button, no_plan_label, under_tools
+
+if TYPE_CHECKING:
+    from models.plan.glance import Glance
+    from views.common.document import WorkspaceDocument
 
 #: the badge's ground by rag value (its text is the surface colour: readable in both schemes)
 RAG_ROLES = {"red": "danger", "amber": "warning", "green": "ok", NO_MILESTONES: "muted"}
@@ -53,9 +60,12 @@ class OverviewPage(QWidget):
     #: Emitted once the timeline has been drawn with the plan's data.
     ready = Signal()
 
-    def __init__(self, doc: WorkspaceDocument, today: Callable[[], date] = date.today, tasks=None, parent=None):
+    def __init__(self, doc: WorkspaceDocument | None, today: Callable[[], date] = date.today, tasks=None,
+                 parent=None, *, glance: Glance | None = None):
+        """The page of *doc*; or, with *doc* None, a read-only page showing *glance* (start-up)."""
         super().__init__(parent)
         self.doc = doc
+        self.glance = glance
         self._today = today
         self._ready_sent = False
 
@@ -147,7 +157,13 @@ class OverviewPage(QWidget):
         layout.addWidget(splitter, 1)
         self._body = [splitter, self.checklist]
 
-        self.refresher = ScopedRefresh(self, doc, ("plan", "ownership"), self.refresh)
+        if doc is None:  # a glance: shown as it is, then replaced by the workspace's own page
+            self.refresher = None
+            for w in (self.add_button, self.delete_button, self.baseline_button):
+                w.setEnabled(False)
+            self._show(glance.plan, glance.view.phases, glance.view.milestones, None, editable=False)
+        else:
+            self.refresher = ScopedRefresh(self, doc, ("plan", "ownership"), self.refresh)
 
     # ----------------------------------------------------------------- refresh
     def schedule_refresh(self) -> None:
@@ -169,9 +185,18 @@ class OverviewPage(QWidget):
             self.rag_reason.setText("")
             self.model.set_rows([], self._today())
             return
-        as_of = self._today()
+        from models.plan.service import plan_view
+
         view = plan_view(self.doc.ws, plan.id)  # one read for the phases and the milestones
         phases, milestones = view.phases, view.milestones
+        checklist = plan_checklist(self.doc.ws, plan, phases, milestones, self.doc.features)
+        self._show(plan, phases, milestones, checklist, editable=not self.doc.read_only)
+
+    def _show(self, plan: PlanInfo, phases: list[PhaseInfo], milestones: list[MilestoneInfo],
+              checklist, *, editable: bool) -> None:
+        """Show *plan*; *checklist* None (a glance) leaves the checklist and the timeline
+        to the workspace's page, which follows at once."""
+        as_of = self._today()
         day = plan_day(plan, as_of)
         days_left = max(0, (plan.end - as_of).days)
         self.plan_title.setText(plan.name)
@@ -189,8 +214,10 @@ class OverviewPage(QWidget):
         self._show_rag(rag.colour)
         self.rag_reason.setText(rag.reason if rag.colour != NO_MILESTONES else
                                 "No milestones yet: add one per step to track the plan.")
-        self.checklist.set_items(plan_checklist(self.doc.ws, plan, phases, milestones, self.doc.features))
-        self.model.set_rows(milestones, as_of, editable=not self.doc.read_only)
+        self.model.set_rows(milestones, as_of, editable=editable)
+        if checklist is None:
+            return
+        self.checklist.set_items(checklist)
         self.timeline.set_data(plan, phases, milestones, as_of)
 
     def _show_rag(self, rag: str | None) -> None:
@@ -207,6 +234,10 @@ class OverviewPage(QWidget):
 
     # ----------------------------------------------------------------- editing
     def _edit_milestone(self, milestone_id: int, key: str, value) -> bool:
+        from views.plan.commands import EditMilestone
+
+        if self.doc is None:
+            return False
         title = self.model.columns[COLUMN_INDEX[key]].title
         return self.doc.execute(EditMilestone(self.doc, milestone_id, {key: value}, f"Edit {title.lower()}"))
 
@@ -214,7 +245,10 @@ class OverviewPage(QWidget):
         return selected_row(self.table)
 
     def add_milestone(self) -> None:
-        plan = self.doc.plan()
+        from views.plan.commands import AddMilestone
+        from views.plan.dialogs import AddMilestoneDialog
+
+        plan = self.doc.plan() if self.doc is not None else None
         if plan is None:
             return
         dialog = AddMilestoneDialog(max(self._today(), plan.start) + timedelta(days=7), self)
@@ -222,12 +256,16 @@ class OverviewPage(QWidget):
             self.doc.execute(AddMilestone(self.doc, plan.id, dialog.draft()))
 
     def delete_selected(self) -> None:
+        from views.plan.commands import DeleteMilestone
+
         m = self.selected_milestone()
-        if m is not None and not self.doc.read_only:
+        if m is not None and self.doc is not None and not self.doc.read_only:
             self.doc.execute(DeleteMilestone(self.doc, m.id, m.title))
 
     def set_baseline(self) -> None:
-        plan = self.doc.plan()
+        from views.plan.commands import SetBaseline
+
+        plan = self.doc.plan() if self.doc is not None else None
         if plan is None:
             return
         has_baseline = any(m.baseline_due for m in self.model.rows())

@@ -15,8 +15,7 @@ from typing import Sequence
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QToolTip
 
-from models.plan.schema import STEP_NAMES, STEPS
-from models.plan.service import MilestoneInfo, PhaseInfo, PlanInfo
+from models.plan.info import STEP_NAMES, STEPS, MilestoneInfo, PhaseInfo, PlanInfo
 from views.common.chart_canvas import LazyChartCanvas, ink, mpl_text
 from views.plan.milestone_table import STATUS_ROLES
 
