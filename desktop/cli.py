@@ -76,6 +76,75 @@ def _open_for_reading(path: str):
         return open_workspace(path, read_only=True)
 
 
+#: passwords typed at the prompt in this run, by server address (without password): one
+#: prompt per server however many times a command opens it; never written anywhere
+_typed_passwords: dict[str, str] = {}
+
+
+def _ask_password(url) -> str | None:
+    """The password a server wants and libpq did not find (not in the address, PGPASSWORD
+    or ~/.pgpass): typed at the terminal without echo, as psql asks for it. None when stdin
+    is not a terminal (the command fails with how to give one) or nothing was typed."""
+    from models.core.server import login, masked
+
+    key = masked(url)
+    if key in _typed_passwords:
+        return _typed_passwords[key]
+    if sys.stdin is None or not sys.stdin.isatty():
+        return None
+    import getpass
+
+    try:
+        typed = getpass.getpass(f"Password for {login(url)}: ", stream=sys.stderr)
+    except EOFError:  # Ctrl-D
+        sys.stderr.write("\n")
+        return None
+    if typed:
+        _typed_passwords[key] = typed
+    return typed or None
+
+
+def _asking_for_passwords(args):
+    """Around a command that names a server: ``open_server`` (however the command reaches
+    it) prompts with ``_ask_password`` when the server wants a password. Nothing is imported
+    for a command on files only; the app (``gui``) asks in its own dialog."""
+    from contextlib import nullcontext
+
+    from models.core.files import is_server_url
+
+    values = [v for value in vars(args).values() for v in (value if isinstance(value, list) else [value])]
+    if getattr(args, "command", None) == "gui" or not any(is_server_url(v) for v in values):
+        return nullcontext()
+    from models.core.server import asking_for_passwords
+
+    return asking_for_passwords(_ask_password)
+
+
+def _hide_passwords(message: str, args) -> str:
+    """*message* without any password: those in the command's server addresses and those typed."""
+    from models.core.files import is_server_url
+
+    secrets = {p for p in _typed_passwords.values() if p}
+    for value in vars(args).values():
+        for v in value if isinstance(value, list) else [value]:
+            if not is_server_url(v):
+                continue
+            from sqlalchemy.engine import make_url
+            from sqlalchemy.exc import ArgumentError
+
+            from models.core.server import masked
+
+            message = message.replace(v, masked(v))
+            try:
+                if make_url(v.strip()).password:
+                    secrets.add(str(make_url(v.strip()).password))
+            except ArgumentError:  # not an address at all: masked() hid what looks like one
+                pass
+    for secret in sorted(secrets, key=len, reverse=True):
+        message = message.replace(secret, "***")
+    return message
+
+
 def _print_json(data) -> None:
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
@@ -738,7 +807,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with _asking_for_passwords(args):
+            return args.func(args)
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
@@ -746,7 +816,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # no traceback reaches a user: one short message, naming the file
         message, code = _error_message(exc, args)
-        print(f"ninety: {_brief(message)}", file=sys.stderr)
+        print(f"ninety: {_brief(_hide_passwords(message, args))}", file=sys.stderr)
         return code
 
 

@@ -255,13 +255,19 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(files))
 
     # ----------------------------------------------------------------- opening
-    def open_path(self, path: Path, *, read_only: bool = False, ask: bool = True) -> bool:
-        """Open *path* (or a team server's address); False (after telling the user) if it cannot be opened."""
+    def open_path(self, path: Path, *, read_only: bool = False, ask: bool = True, create: bool = False) -> bool:
+        """Open *path* (or a team server's address); False (after telling the user) if it cannot be opened.
+        *create*: an empty server database is set up as a workspace (File ▸ Connect to team server…)."""
         path = path if is_server_url(path) else Path(path)
         note = ""
         try:
             try:
-                ws = open_workspace(path, read_only=read_only, lock=not read_only)
+                if is_server_url(path):  # a password only if the server wants one (_open_server)
+                    ws = self._open_server(path, read_only=read_only, ask=ask, create=create)
+                    if ws is None:  # the password was not given
+                        return False
+                else:
+                    ws = open_workspace(path, read_only=read_only, lock=not read_only)
             except WorkspaceLockedError as exc:
                 if ask:
                     answer = QMessageBox.question(
@@ -545,12 +551,15 @@ class MainWindow(QMainWindow):
             self.doc.deleteLater()
             self.doc = None
 
-    def connect_dialog(self) -> None:
-        """File ▸ Connect to team server…: an address; a password only if the server asks
-        (libpq reads PGPASSWORD and ~/.pgpass first). It is used for this connection only."""
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
+    #: passwords typed for team servers in this run of the app, by address (without password):
+    #: reopening a server (Open Recent, another window) does not ask again. Only in memory:
+    #: never in QSettings, the recent list, a title or a message.
+    _server_passwords: dict[str, str] = {}
 
-        from models.core.server import with_password
+    def connect_dialog(self) -> None:
+        """File ▸ Connect to team server…: an address; a password is asked for only if the
+        server wants one that libpq did not find (PGPASSWORD, ~/.pgpass): ``_open_server``."""
+        from PySide6.QtWidgets import QInputDialog
 
         address, ok = QInputDialog.getText(self, "Connect to team server",
                                            "Server address (postgresql://user@host:port/database):")
@@ -559,11 +568,38 @@ class MainWindow(QMainWindow):
         if not is_server_url(address):
             QMessageBox.warning(self, "Connect to team server", "The address must start with postgresql://")
             return
-        password, ok = QInputDialog.getText(self, "Connect to team server",
-                                            "Password (leave empty to use PGPASSWORD or ~/.pgpass):",
-                                            QLineEdit.EchoMode.Password)
-        if ok:
-            self.open_path(with_password(address.strip(), password) if password else address.strip())
+        self.open_path(address.strip(), create=True)  # an empty database becomes the team's workspace
+
+    def _open_server(self, address: str, *, read_only: bool, ask: bool = True,
+                     create: bool = False) -> Workspace | None:
+        """Open a team server's workspace. It is tried without a password (libpq's own:
+        the address, PGPASSWORD, ~/.pgpass) or with the one typed earlier in this run; only
+        when the server wants one is it asked for, and asked again, saying so, when the
+        server refuses it. None when the user cancels; with *ask* False the error is raised."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        from models.core.server import PasswordNeededError, PasswordRefusedError, login, masked, open_server
+
+        key = masked(address)
+        password = self._server_passwords.get(key)
+        while True:
+            try:
+                ws = open_server(address, read_only=read_only, password=password or None, create=create)
+            except (PasswordNeededError, PasswordRefusedError) as exc:
+                self._server_passwords.pop(key, None)
+                if not ask:
+                    raise
+                question = (f"The server refused the password for {login(address)}.\n\nPassword:"
+                            if isinstance(exc, PasswordRefusedError) else
+                            f"The server wants a password for {login(address)}.\n\nPassword:")
+                password, ok = QInputDialog.getText(self, "Connect to team server", question,
+                                                    QLineEdit.EchoMode.Password)
+                if not ok:
+                    return None
+                continue
+            if password:
+                self._server_passwords[key] = password
+            return ws
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open workspace", self._last_dir(), FILE_FILTER)

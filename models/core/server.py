@@ -5,9 +5,13 @@ too (``postgres://`` and ``postgresql+psycopg://`` as well). SQLAlchemy drives i
 psycopg 3, checks each pooled connection before use (``pool_pre_ping``) and gives up
 connecting after ``CONNECT_TIMEOUT_S``.
 
-Passwords follow libpq: in the URL, ``PGPASSWORD``, ``~/.pgpass`` or a prompt (the
-caller passes ``password=``). They are never shown: every message names the server
-by ``masked(url)``, and ``scrub`` removes the password from any driver text.
+Passwords follow libpq: in the URL, ``PGPASSWORD``, ``~/.pgpass`` (or ``PGPASSFILE``), or
+typed when asked. A server that wants one libpq did not find raises ``PasswordNeededError``;
+one it refuses, ``PasswordRefusedError``. The caller asks and passes ``password=`` (the
+app's dialog), or installs ``asking_for_passwords(source)`` around its work (the command
+line's terminal prompt), which ``open_server`` consults and then retries once. Passwords
+are never shown, stored or logged: every message names the server by ``masked(url)``,
+and ``scrub`` removes the password from any driver text.
 
 A database is a Ninety workspace when its ``alembic_version`` holds a revision this
 build knows and it has the ``plans`` table. An empty database is set up (the same
@@ -18,10 +22,11 @@ older schema at once migrate it once.
 """
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
@@ -53,9 +58,60 @@ def parse(url: str, password: str | None = None) -> URL:
     return u
 
 
-def with_password(address: str, password: str) -> str:
-    """*address* with *password* in it, to open one connection (never stored or shown)."""
-    return make_url(address.strip())._replace(password=password).render_as_string(hide_password=False)
+def login(url: str | URL) -> str:
+    """``USER@HOST:PORT/DB`` as libpq would connect (a socket folder as the host), for a
+    password prompt; never the password."""
+    u = make_url(url) if isinstance(url, str) else url
+    host = u.host or u.query.get("host") or os.environ.get("PGHOST") or "localhost"
+    if isinstance(host, tuple):
+        host = host[0]
+    port = u.port or os.environ.get("PGPORT") or 5432
+    user = u.username or os.environ.get("PGUSER") or _os_user()
+    return f"{user}@{host}:{port}/{u.database or ''}"
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (a container without one)
+        return "?"
+
+
+class PasswordNeededError(WorkspaceError):
+    """The server wants a password and libpq found none (address, PGPASSWORD, ~/.pgpass)."""
+
+
+class PasswordRefusedError(WorkspaceError):
+    """The server refused the password it was given (wrong, or not that user's)."""
+
+
+#: Who is asked for a password a server wants and libpq did not find: ``source(url)``
+#: returns it, or None to give up (``PasswordNeededError``). Set for a while by
+#: ``asking_for_passwords``; None (the default): nobody is asked.
+_password_source: Callable[[URL], str | None] | None = None
+
+
+@contextmanager
+def asking_for_passwords(source: Callable[[URL], str | None]) -> Iterator[None]:
+    """While inside, ``open_server`` asks *source* when a server wants a password libpq did
+    not find, and retries once with the answer (the command line's terminal prompt)."""
+    global _password_source
+    previous, _password_source = _password_source, source
+    try:
+        yield
+    finally:
+        _password_source = previous
+
+
+def _password_failure(detail: str) -> type[WorkspaceError] | None:
+    """Which password failure libpq's (lower-cased) *detail* reports, if any."""
+    if "no password supplied" in detail:
+        return PasswordNeededError
+    if "password authentication failed" in detail:
+        return PasswordRefusedError
+    return None
 
 
 def masked(url: str | URL) -> str:
@@ -120,8 +176,21 @@ def connection_problem(exc: BaseException, url: URL) -> str | None:
         return None
     where = masked(url)
     detail = scrub(str(orig), url).lower()
-    if "password" in detail:
-        return f"{where}: the server refused the password (set PGPASSWORD or ~/.pgpass, or type it when asked)"
+    failure = _password_failure(detail)
+    user = login(url).split("@", 1)[0]
+    if failure is PasswordNeededError:
+        return (f"{where}: the server wants a password for {user!r} and none was given; "
+                "set PGPASSWORD or add it to ~/.pgpass (mode 0600)")
+    if failure is PasswordRefusedError or "password" in detail:
+        if "retrieved from file" in detail:
+            given = "the password from the password file (~/.pgpass or PGPASSFILE)"
+        elif url.password:
+            given = "the password given"
+        elif os.environ.get("PGPASSWORD"):
+            given = "the password in PGPASSWORD"
+        else:
+            given = "the password"
+        return f"{where}: the server refused {given} for {user!r}; nothing was changed"
     if "does not exist" in detail and "database" in detail:
         return f"{where}: the server has no database {url.database!r}; create it first (createdb)"
     if "timeout" in detail or "could not connect" in detail or "connection refused" in detail \
@@ -139,7 +208,8 @@ def _talking(url: URL, error: type[Exception]) -> Iterator[None]:
         line = connection_problem(exc, url)
         if line is None:
             raise
-        raise error(line) from None
+        failure = _password_failure(scrub(str(getattr(exc, "orig", None) or exc), url).lower())
+        raise (failure if failure is not None and issubclass(failure, error) else error)(line) from None
 
 
 def schema_state(engine: Engine, url: URL, error: type[Exception]) -> tuple[str | None, bool]:
@@ -201,7 +271,20 @@ def open_server(address: str, *, read_only: bool = False, create: bool = False,
     where = masked(url)
     engine = make_engine(url)
     try:
-        revision, anything = schema_state(engine, url, WorkspaceError)
+        try:
+            revision, anything = schema_state(engine, url, WorkspaceError)
+        except PasswordNeededError:
+            typed = _password_source(url) if _password_source is not None and not url.password else None
+            if not typed:
+                raise
+            engine.dispose()
+            url = url.set(password=typed)
+            engine = make_engine(url)
+            try:
+                revision, anything = schema_state(engine, url, WorkspaceError)
+            except PasswordRefusedError:
+                raise PasswordRefusedError(f"{where}: the server refused the password typed for "
+                                           f"{login(url).split('@', 1)[0]!r}; nothing was changed") from None
         revisions, head = known_revisions()
         if revision is None and anything:
             raise NotAWorkspaceError(f"{where}: the database holds tables that are not a Ninety workspace; "
