@@ -313,7 +313,9 @@ class MainWindow(QMainWindow):
 
     def _set_workspace(self, ws: Workspace) -> None:
         self._close_workspace()
-        self.doc = WorkspaceDocument(ws, FEATURES, self)
+        # a team workspace's poll for others' changes reads on the database executor
+        self.doc = WorkspaceDocument(ws, FEATURES, self, run_in_background=lambda fn, done: self.tasks.run(
+            "Looking for others' changes…", lambda _progress: fn(), on_done=done, show_dialog=False))
         self.doc.error.connect(self._show_error)
         self.doc.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.doc.changed.connect(self._on_changed)
@@ -480,7 +482,7 @@ class MainWindow(QMainWindow):
 
         if isinstance(placeholder, Placeholder):
             placeholder.painted.connect(painted)
-        QTimer.singleShot(PAINT_WAIT_MS, run)
+        QTimer.singleShot(PAINT_WAIT_MS, self, run)  # (not once the window is gone)
 
     def _show_glance(self, path: Path, then: Callable[[], None]) -> bool:
         """Show the Overview of *path*'s first plan from a glance of the file and run *then*
@@ -522,7 +524,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, go_on)  # once this paint has reached the screen
 
         watch.done.connect(painted)
-        QTimer.singleShot(PAINT_WAIT_MS, go_on)  # no paint comes to a minimised window
+        QTimer.singleShot(PAINT_WAIT_MS, self, go_on)  # no paint comes to a minimised window
         return True
 
     def _drop_glance(self) -> None:

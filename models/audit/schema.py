@@ -17,7 +17,8 @@ class AuditStage(Versioned, Base):
     """Stage map: each workflow status, its department and kind."""
 
     __tablename__ = "audit_stages"
-    __table_args__ = (UniqueConstraint("plan_id", "status", name="uq_audit_stages_plan_status"),)
+    __table_args__ = (UniqueConstraint("plan_id", "status", name="uq_audit_stages_plan_status"),
+                      {"info": {"label": "stage", "describe": "status"}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -61,6 +62,7 @@ class AuditStall(Versioned, Base):
     """Tracked by hand: an item sat in a stage from entered to left (open while left is empty)."""
 
     __tablename__ = "audit_stalls"
+    __table_args__ = {"info": {"label": "stall", "describe": "item"}}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -75,6 +77,7 @@ class AuditChoice(Versioned, Base):
     """The handoff the leader chose to attack first."""
 
     __tablename__ = "audit_choices"
+    __table_args__ = {"info": {"label": "chosen handoff"}}
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
     from_department: Mapped[str] = mapped_column(String(200))
@@ -88,6 +91,7 @@ class AuditCostOfDelay(Versioned, Base):
     """The plan's cost of delay: what one item waiting one week costs (the silo tax in money)."""
 
     __tablename__ = "audit_costs_of_delay"
+    __table_args__ = {"info": {"label": "cost of delay"}}
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
     currency: Mapped[str] = mapped_column(String(8))
@@ -98,7 +102,9 @@ class AuditTypeCost(Versioned, Base):
     """A cost of delay of its own for one item type of the log."""
 
     __tablename__ = "audit_type_costs"
-    __table_args__ = (UniqueConstraint("plan_id", "item_type", name="uq_audit_type_costs_plan_type"),)
+    __table_args__ = (UniqueConstraint("plan_id", "item_type", name="uq_audit_type_costs_plan_type"),
+                      {"info": {"label": "cost of delay for item type", "plural": "costs of delay for item types",
+                                "describe": "item_type"}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -110,7 +116,8 @@ class AuditScenario(Versioned, Base):
     """A what-if the leader saved: departments merged into the squad, waits between them scaled."""
 
     __tablename__ = "audit_scenarios"
-    __table_args__ = (UniqueConstraint("plan_id", "name", name="uq_audit_scenarios_plan_name"),)
+    __table_args__ = (UniqueConstraint("plan_id", "name", name="uq_audit_scenarios_plan_name"),
+                      {"info": {"label": "what-if scenario"}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)

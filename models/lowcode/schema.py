@@ -12,6 +12,7 @@ from models.core.versioning import Versioned
 
 class LowcodeSettings(Versioned, Base):
     __tablename__ = "lowcode_settings"
+    __table_args__ = {"info": {"label": "low-code target"}}
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
     target_share: Mapped[float] = mapped_column(default=0.8)
@@ -19,6 +20,7 @@ class LowcodeSettings(Versioned, Base):
 
 class LowcodeRequest(Versioned, Base):
     __tablename__ = "lowcode_requests"
+    __table_args__ = {"info": {"label": "low-code request"}}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -34,6 +36,7 @@ class LowcodeRequest(Versioned, Base):
 
 class LowcodeTool(Versioned, Base):
     __tablename__ = "lowcode_tools"
+    __table_args__ = {"info": {"label": "low-code tool"}}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)

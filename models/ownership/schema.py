@@ -10,7 +10,8 @@ from models.core.versioning import Versioned
 
 class OwnershipDepartment(Versioned, Base):
     __tablename__ = "ownership_departments"
-    __table_args__ = (UniqueConstraint("plan_id", "name", name="uq_ownership_departments_plan_name"),)
+    __table_args__ = (UniqueConstraint("plan_id", "name", name="uq_ownership_departments_plan_name"),
+                      {"info": {"label": "department"}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -20,7 +21,8 @@ class OwnershipDepartment(Versioned, Base):
 
 class OwnershipCapability(Versioned, Base):
     __tablename__ = "ownership_capabilities"
-    __table_args__ = (UniqueConstraint("plan_id", "name", name="uq_ownership_capabilities_plan_name"),)
+    __table_args__ = (UniqueConstraint("plan_id", "name", name="uq_ownership_capabilities_plan_name"),
+                      {"info": {"label": "capability"}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -35,6 +37,7 @@ class OwnershipCapability(Versioned, Base):
 
 class OwnershipAssignment(Versioned, Base):
     __tablename__ = "ownership_assignments"
+    __table_args__ = {"info": {"label": "RACI letter"}}
 
     capability_id: Mapped[int] = mapped_column(
         ForeignKey("ownership_capabilities.id", ondelete="CASCADE"), primary_key=True)

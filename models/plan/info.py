@@ -74,10 +74,12 @@ class MilestoneInfo:
 
 @dataclass(frozen=True)
 class PlanView:
-    """A plan's phases and milestones, read in one transaction (what the Overview shows)."""
+    """A plan's phases and milestones, read in one transaction (what the Overview shows),
+    and when asked for, its latest changes (``models.core.recent.RecentChange``)."""
 
     phases: list[PhaseInfo]
     milestones: list[MilestoneInfo]
+    recent: tuple = ()
 
 
 def plan_day(plan: PlanInfo, as_of: date) -> int:

@@ -37,7 +37,8 @@ class Plan(Versioned, Base):
 
 class Phase(Versioned, Base):
     __tablename__ = "phases"
-    __table_args__ = (UniqueConstraint("plan_id", "step", name="uq_phases_plan_step"),)
+    __table_args__ = (UniqueConstraint("plan_id", "step", name="uq_phases_plan_step"),
+                      {"info": {"label": "phase", "describe": "step"}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -51,6 +52,7 @@ class Phase(Versioned, Base):
 
 class Milestone(Versioned, Base):
     __tablename__ = "milestones"
+    __table_args__ = {"info": {"label": "milestone"}}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)

@@ -182,9 +182,13 @@ def list_milestones(ws: Workspace, plan_id: int) -> list[MilestoneInfo]:
         return _milestones(s, plan_id)
 
 
-def plan_view(ws: Workspace, plan_id: int) -> PlanView:
+def plan_view(ws: Workspace, plan_id: int, recent: int = 0) -> PlanView:
+    """The plan's phases and milestones and, with *recent*, its *recent* latest changes."""
+    from models.core.recent import latest_changes
+
     with ws.read() as s:
-        return PlanView(_phases(s, plan_id), _milestones(s, plan_id))
+        changes = tuple(latest_changes(s, plan_id, recent)) if recent else ()
+        return PlanView(_phases(s, plan_id), _milestones(s, plan_id), changes)
 
 
 def get_milestone(ws: Workspace, milestone_id: int) -> MilestoneInfo:

@@ -12,6 +12,7 @@ from models.core.versioning import Versioned
 
 class Squad(Versioned, Base):
     __tablename__ = "squads"
+    __table_args__ = {"info": {"label": "squad"}}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -32,6 +33,7 @@ class Squad(Versioned, Base):
 
 class SquadAutonomy(Versioned, Base):
     __tablename__ = "squad_autonomy"
+    __table_args__ = {"info": {"label": "autonomy decision", "describe": "decision"}}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     squad_id: Mapped[int] = mapped_column(ForeignKey("squads.id", ondelete="CASCADE"), index=True)
@@ -42,6 +44,7 @@ class SquadAutonomy(Versioned, Base):
 
 class SquadMember(Versioned, Base):
     __tablename__ = "squad_members"
+    __table_args__ = {"info": {"label": "squad member"}}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     squad_id: Mapped[int] = mapped_column(ForeignKey("squads.id", ondelete="CASCADE"), index=True)
@@ -53,6 +56,7 @@ class SquadMember(Versioned, Base):
 
 class SquadCheckIn(Versioned, Base):
     __tablename__ = "squad_checkins"
+    __table_args__ = {"info": {"label": "check-in", "describe": "date"}}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     squad_id: Mapped[int] = mapped_column(ForeignKey("squads.id", ondelete="CASCADE"), index=True)
@@ -66,6 +70,7 @@ class SquadCheckIn(Versioned, Base):
 
 class SquadChange(Versioned, Base):
     __tablename__ = "squad_changes"
+    __table_args__ = {"info": {"label": "change-log entry"}}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     squad_id: Mapped[int] = mapped_column(ForeignKey("squads.id", ondelete="CASCADE"), index=True)

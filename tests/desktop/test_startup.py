@@ -280,8 +280,12 @@ def test_no_glance_of_a_file_that_gives_none(qtbot, settings, tmp_path):
     odd.write_bytes(b"not a database")
     w = MainWindow(today=lambda: TODAY, settings=settings, defer_models=True)
     qtbot.addWidget(w)
-    w.when_painted(lambda: None, opening=odd.name, glance=odd)
+    ran = []
+    w.when_painted(lambda: ran.append("then"), opening=odd.name, glance=odd)
     assert w.glance_page is None and w.stack.currentWidget().text() == "Opening odd.ninety…"
+    w.show()  # the frame, then the normal way (which opens nothing here)
+    qtbot.waitUntil(lambda: ran == ["then"], timeout=5000)
+    assert "No workspace open" in w.stack.currentWidget().text()
     assert odd.read_bytes() == b"not a database"
 
 

@@ -9,14 +9,24 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from models.core.changes import EVERYTHING, Change
 from models.core.feature import Feature
+from models.core.recent import RecentChange, latest_change, removed
 from models.plan.service import PlanError, PlanInfo, list_plans
 from models.core.versioning import StaleEdit, change_mark, local_time
 from models.core.workspace import Workspace, WorkspaceError
+
+#: ``run(fn, on_done)``: call ``fn()`` off the GUI thread (the app's database executor) and
+#: ``on_done(result)`` back on the GUI thread
+Background = Callable[[Callable[[], Any], Callable[[Any], None]], None]
+
+
+def _run_here(fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+    on_done(fn())
 
 
 class ServiceCommand(QUndoCommand):
@@ -112,12 +122,16 @@ class WorkspaceDocument(QObject):
     changed = Signal(object)
     planChanged = Signal()
     error = Signal(str)
-    #: a line for the status bar: someone else changed the workspace ("Priya Shah changed milestones at 14:05")
+    #: a line for the status bar: someone else changed the workspace
+    #: ("Priya Shah changed the milestone 'Launch squad' at 14:05")
     notice = Signal(str)
     #: how often a team workspace is asked whether someone else changed it
     POLL_MS = 2000
 
-    def __init__(self, ws: Workspace, features: Sequence[Feature], parent: QObject | None = None):
+    def __init__(self, ws: Workspace, features: Sequence[Feature], parent: QObject | None = None, *,
+                 run_in_background: Background | None = None):
+        """*run_in_background* runs the team workspace's poll off the GUI thread (the app
+        passes its database executor); without it the poll reads here, at once."""
         super().__init__(parent)
         self.ws = ws
         #: the app's features, for what loops over them (dump, summary, checklist, pack)
@@ -125,39 +139,73 @@ class WorkspaceDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self._plans: list[PlanInfo] | None = list_plans(ws)
         self._plan_id: int | None = self._plans[0].id if self._plans else None
+        self._background = run_in_background or _run_here
+        #: the last ``change_mark`` seen (None: not read yet)
         self._mark = None
+        self._reading = False  # a poll's read is under way: the next waits for it
+        self._again = False  # poll again as soon as that read is done
+        #: edits made here: a read that overlaps one cannot tell them from others'
+        self._own_edits = 0
+        self._absorb = False  # the next read only learns the mark (it holds our own edit)
+        self._away = False  # the server is away and the user was told
+        self._poll: QTimer | None = None
         if getattr(ws, "url", None) is not None:  # a team workspace (models/core/server.py): others edit too
-            self._mark = self._read_mark()
             self._poll = QTimer(self, interval=self.POLL_MS, timeout=self.poll_others)
             self._poll.start()
+            self.poll_others()  # the first look learns where things stand
 
     # ----------------------------------------------------------------- others' changes
-    def _read_mark(self):
-        with self.ws.read() as s:
-            return change_mark(s)
+    @property
+    def polling(self) -> bool:
+        """Whether the workspace is being watched for others' changes."""
+        return self._poll is not None and self._poll.isActive()
 
-    def poll_others(self) -> bool:
-        """Whether someone else changed the workspace since the last look; if so the pages
-        reload (a ``Change`` of everything) and ``notice`` says who changed what, when."""
+    def stop_polling(self) -> None:
+        if self._poll is not None:
+            self._poll.stop()
+
+    def poll_others(self) -> None:
+        """Ask (off the GUI thread when the app gave a runner) whether someone else changed
+        the workspace since the last look; if so the pages reload (a ``Change`` of
+        everything) and ``notice`` says who changed what, when. One read at a time."""
+        if self._poll is None or self._reading:
+            return
         if getattr(self.ws, "_closed", False):
             self._poll.stop()
-            return False
-        try:
-            mark = self._read_mark()
-        except WorkspaceError as exc:  # the server is away: say so once, keep polling
-            if self._mark is not None:
-                self.notice.emit(str(exc))
-            return False
-        if self._mark is None or mark[0] == self._mark[0]:
+            return
+        self._reading = True
+        ws, before, edits = self.ws, (None if self._absorb else self._mark), self._own_edits
+        self._background(lambda: _look(ws, before), lambda result: self._looked(result, before, edits))
+
+    def _looked(self, result, before, edits: int) -> None:
+        if not shiboken6.isValid(self):  # the document went while its read ran
+            return
+        self._reading = False
+        if getattr(self.ws, "_closed", False):
+            self._poll.stop()
+            return
+        if isinstance(result, WorkspaceError):  # the server is away: say so once, keep polling
+            if not self._away:
+                self._away = True
+                self.notice.emit(str(result))
+        elif isinstance(result, Exception):  # a bug: shown once, not every two seconds
+            self._poll.stop()
+            raise result
+        elif edits != self._own_edits:  # an edit here ran meanwhile: look again, knowing it
+            self._again = True
+        else:
+            self._away = False
+            self._absorb = False
+            mark, latest = result
             self._mark = mark
-            return False
-        self._mark = mark
-        _, who, when, what = mark
-        self._plans = None
-        self._ensure_plan_exists()
-        self.changed.emit(Change.of(EVERYTHING, plan_id=self._plan_id))
-        self.notice.emit(f"{who} changed {what} at {local_time(when)}")
-        return True
+            if before is not None and mark[0] != before[0]:
+                self._plans = None
+                self._ensure_plan_exists()
+                self.changed.emit(Change.of(EVERYTHING, plan_id=self._plan_id))
+                self.notice.emit(_news(before, mark, latest))
+        if self._again:
+            self._again = False
+            self.poll_others()
 
     # ----------------------------------------------------------------- state
     @property
@@ -219,11 +267,13 @@ class WorkspaceDocument(QObject):
         if change.plans or EVERYTHING in change.features:
             self._plans = None
             self._ensure_plan_exists()
-        if self._mark is not None:  # our own edit is not news to us
-            try:
-                self._mark = self._read_mark()
-            except WorkspaceError:
-                pass
+        if self._poll is not None:  # our own edit is not news to us: learn the mark it left
+            self._own_edits += 1
+            self._absorb = True
+            if self._reading:
+                self._again = True
+            else:
+                self.poll_others()
         self.changed.emit(change)
 
     def _guarded(self, fn, change: Change | None = None) -> bool:
@@ -241,3 +291,23 @@ class WorkspaceDocument(QObject):
             self.error.emit(f"Could not undo or redo: {exc}")
             return False
         return True
+
+
+def _look(ws: Workspace, before: tuple | None) -> tuple | Exception:
+    """(the change mark, the latest change when the mark moved from *before*), or the
+    exception: read on the database executor, in a session of its own."""
+    try:
+        with ws.read() as s:
+            mark = change_mark(s)
+            latest = latest_change(s) if before is not None and mark[0] != before[0] else None
+        return mark, latest
+    except Exception as exc:  # handed to the GUI thread, which decides what to say
+        return exc
+
+
+def _news(before: tuple, mark: tuple, latest: RecentChange | None) -> str:
+    """"Priya Shah changed the milestone 'Launch squad' at 14:05", "Someone else deleted a milestone"."""
+    if latest is not None and (before[2] is None or latest.when > before[2]):
+        return f"{latest.who} changed {latest.phrase} at {local_time(latest.when)}"
+    gone = removed(before[0], mark[0])
+    return f"Someone else deleted {gone}" if gone else "Someone else changed the workspace"

@@ -33,6 +33,7 @@ from views.common.style import on_scheme_change, resolve
 from views.common.widgets import compact_combo, elided_label, plain_label
 from views.common.rows import row_table, selected_row
 from views.plan.labelled import keyed_combo
+from views.plan.recent_changes import RecentChangesWidget
 from views.plan.milestone_table import COLUMN_INDEX, MilestoneDelegate, MilestoneFilterProxy, MilestoneTableModel
 from views.plan.timeline import TimelineCanvas
 from views.plan.widgets import button, no_plan_label, under_tools
@@ -49,6 +50,9 @@ RAG_TIP = ("Red: a blocked milestone is overdue, or more than 20 % of milestones
 #: the header's height: the checklist scrolls inside it, so nothing under it moves
 HEADER_HEIGHT = 132
 CHECKLIST_WIDTH = 300
+#: lines in the recent changes beside the timeline, and its narrowest width
+RECENT_LINES = 6
+RECENT_MIN_WIDTH = 200
 
 
 def rag_badge_style(rag: str, dark: bool) -> str:
@@ -102,9 +106,17 @@ class OverviewPage(QWidget):
         header.addLayout(head_left, 1)
         header.addWidget(self.checklist, 0, Qt.AlignmentFlag.AlignTop)
 
-        # --- timeline
+        # --- timeline, and beside it (under the checklist) who changed what lately
         self.timeline = TimelineCanvas()
         self.timeline.drawn.connect(self._on_timeline_drawn)
+        self.recent = RecentChangesWidget()
+        self.recent.setMinimumWidth(RECENT_MIN_WIDTH)  # as wide as the checklist above, narrower
+        self.recent.setMaximumWidth(CHECKLIST_WIDTH)   # when the window is: the timeline comes first
+        top = QWidget()
+        top_row = QHBoxLayout(top)
+        top_row.setContentsMargins(0, 0, 0, 0)
+        top_row.addWidget(self.timeline, 3)
+        top_row.addWidget(self.recent, 1)
 
         # --- milestone table
         self.model = MilestoneTableModel(edit=self._edit_milestone, parent=self)
@@ -140,7 +152,7 @@ class OverviewPage(QWidget):
         tools.addWidget(self.delete_button)
         tools.addWidget(self.baseline_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.timeline)
+        splitter.addWidget(top)
         splitter.addWidget(under_tools(tools, self.table))
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
@@ -161,9 +173,11 @@ class OverviewPage(QWidget):
             self.refresher = None
             for w in (self.add_button, self.delete_button, self.baseline_button):
                 w.setEnabled(False)
+            self.recent.empty_label.setText("")  # to come with the workspace's own page
             self._show(glance.plan, glance.view.phases, glance.view.milestones, None, editable=False)
         else:
-            self.refresher = ScopedRefresh(self, doc, ("plan", "ownership"), self.refresh)
+            # every feature: the recent changes list edits made on any page
+            self.refresher = ScopedRefresh(self, doc, ("plan", *(f.key for f in doc.features)), self.refresh)
 
     # ----------------------------------------------------------------- refresh
     def schedule_refresh(self) -> None:
@@ -184,13 +198,16 @@ class OverviewPage(QWidget):
             self._show_rag(None)
             self.rag_reason.setText("")
             self.model.set_rows([], self._today())
+            self.recent.set_changes([])
             return
         from models.plan.service import plan_view
 
-        view = plan_view(self.doc.ws, plan.id)  # one read for the phases and the milestones
+        # one read for the phases, the milestones and the latest changes
+        view = plan_view(self.doc.ws, plan.id, recent=RECENT_LINES)
         phases, milestones = view.phases, view.milestones
         checklist = plan_checklist(self.doc.ws, plan, phases, milestones, self.doc.features)
         self._show(plan, phases, milestones, checklist, editable=not self.doc.read_only)
+        self.recent.set_changes(view.recent)
 
     def _show(self, plan: PlanInfo, phases: list[PhaseInfo], milestones: list[MilestoneInfo],
               checklist, *, editable: bool) -> None:
