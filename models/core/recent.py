@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, Table, cast, func, literal, null, select, union_all
+from sqlalchemy import ForeignKey, Integer, String, Table, bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from models.core.versioning import _versioned_classes
@@ -96,14 +96,27 @@ def latest_change(session: Session) -> RecentChange | None:
 def latest_changes(session: Session, plan_id: int | None, limit: int) -> list[RecentChange]:
     """The *limit* latest edits (of plan *plan_id*, or of every plan with None), newest
     first, in one query. The rows one person stamped in one table at one moment are one edit."""
-    tables = versioned_tables()
+    tables, statement = _latest_statement(plan_id is not None, versioned_tables())
+    if statement is None:
+        return []
+    params = {"limit": limit} if plan_id is None else {"limit": limit, "plan_id": plan_id}
+    found = session.execute(statement, params)
+    return [_change(tables[n], who, at, rows, row) for n, who, at, _version, rows, row in found]
+
+
+@lru_cache(maxsize=8)
+def _latest_statement(for_plan: bool, tables: tuple[Table, ...]):
+    """The tables and the one statement ``latest_changes`` runs over *tables* (the plan and
+    the limit are bound parameters): built once, as building a union of every table costs
+    more than running it (the Overview reads it after every edit)."""
+    plan_id, limit = bindparam("plan_id", type_=Integer), bindparam("limit", type_=Integer)
     parts = []
     for n, table in enumerate(tables):
         path = plan_path(table)
-        if path is None and plan_id is not None:
+        if path is None and for_plan:
             continue
         source, where = table, [table.c.changed_at.is_not(None)]
-        if plan_id is not None:
+        if for_plan:
             for fk in path[:-1]:  # through the parents to the one that names the plan
                 source = source.join(fk.column.table, fk.parent == fk.column)
             plan_col = path[-1].parent if path else next(iter(table.primary_key.columns))
@@ -117,10 +130,9 @@ def latest_changes(session: Session, plan_id: int | None, limit: int) -> list[Re
                   .order_by(table.c.changed_at.desc()).limit(limit).subquery())
         parts.append(select(newest))
     if not parts:
-        return []
+        return tables, None
     every = union_all(*parts).subquery()
-    found = session.execute(select(every).order_by(every.c.at.desc(), every.c.version.desc()).limit(limit))
-    return [_change(tables[n], who, at, rows, row) for n, who, at, _version, rows, row in found]
+    return tables, select(every).order_by(every.c.at.desc(), every.c.version.desc()).limit(limit)
 
 
 def _change(table: Table, who: str, at: datetime, rows: int, row: str | None) -> RecentChange:
