@@ -50,9 +50,8 @@ RAG_TIP = ("Red: a blocked milestone is overdue, or more than 20 % of milestones
 #: the header's height: the checklist scrolls inside it, so nothing under it moves
 HEADER_HEIGHT = 132
 CHECKLIST_WIDTH = 300
-#: lines in the recent changes beside the timeline, and its narrowest width
+#: lines in the recent changes beside the timeline
 RECENT_LINES = 6
-RECENT_MIN_WIDTH = 200
 
 
 def rag_badge_style(rag: str, dark: bool) -> str:
@@ -110,13 +109,12 @@ class OverviewPage(QWidget):
         self.timeline = TimelineCanvas()
         self.timeline.drawn.connect(self._on_timeline_drawn)
         self.recent = RecentChangesWidget()
-        self.recent.setMinimumWidth(RECENT_MIN_WIDTH)  # as wide as the checklist above, narrower
-        self.recent.setMaximumWidth(CHECKLIST_WIDTH)   # when the window is: the timeline comes first
+        self.recent.setFixedWidth(CHECKLIST_WIDTH)  # one column with the checklist above it
         top = QWidget()
         top_row = QHBoxLayout(top)
         top_row.setContentsMargins(0, 0, 0, 0)
-        top_row.addWidget(self.timeline, 3)
-        top_row.addWidget(self.recent, 1)
+        top_row.addWidget(self.timeline, 1)
+        top_row.addWidget(self.recent)
 
         # --- milestone table
         self.model = MilestoneTableModel(edit=self._edit_milestone, parent=self)
