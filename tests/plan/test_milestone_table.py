@@ -140,3 +140,12 @@ def test_edit_milestone_reports_before_and_after(demo_ws):
     view = svc.plan_view(demo_ws, plan.id)
     assert view.milestones == svc.list_milestones(demo_ws, plan.id)
     assert view.phases == svc.list_phases(demo_ws, plan.id)
+
+
+def test_timeline_date_labels_thin_out_on_a_narrow_axis():
+    from views.plan.timeline import TICK_LABEL_PX, tick_weeks
+
+    assert tick_weeks(100, 900) == 2  # every second Monday while each label has its room
+    narrow = tick_weeks(100, 420)
+    assert narrow > 2 and 100 / (7 * narrow) * TICK_LABEL_PX <= 420  # fewer, each with its room
+    assert tick_weeks(100, 0) == 2  # no size known yet: the usual ticks

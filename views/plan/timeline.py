@@ -114,6 +114,19 @@ def place_markers(milestones: Sequence[MilestoneInfo], rows: dict[str, int]) -> 
     return out
 
 
+#: the room a date label ("30 Nov") needs on the axis, in pixels, gap included
+TICK_LABEL_PX = 64
+
+
+def tick_weeks(span_days: int, axis_px: float) -> int:
+    """Weeks between date ticks: every second Monday, or fewer when the axis is too narrow
+    for each label to keep its room (the Overview beside its recent changes at 1024 px)."""
+    weeks = 2
+    while axis_px > 0 and span_days / (7 * weeks) * TICK_LABEL_PX > axis_px:
+        weeks += 1
+    return weeks
+
+
 def draw_timeline(fig, plan: PlanInfo, phases: Sequence[PhaseInfo], milestones: Sequence[MilestoneInfo],
                   as_of: date) -> None:
     """The phases as bars, the milestones as markers, today and the plan's end as lines."""
@@ -147,7 +160,9 @@ def draw_timeline(fig, plan: PlanInfo, phases: Sequence[PhaseInfo], milestones: 
     right = max([plan.end] + [p.end for p in phases] + [m.due for m in milestones])
     ax.set_xlim(mdates.date2num(left - timedelta(days=2)), mdates.date2num(right + timedelta(days=3)))
     _label_attention(ax, [mk for mk in markers if needs_attention(mk.milestone, as_of)])
-    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=2))
+    axis_px = fig.get_figwidth() * fig.dpi * ax.get_position().width
+    weeks = tick_weeks((right - left).days + 5, axis_px)
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=weeks))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.tick_params(axis="both", labelsize=8)
     ax.grid(axis="x", color=ink(ax, "grid"), linewidth=0.6)
