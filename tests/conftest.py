@@ -53,6 +53,14 @@ def demo_ws(tmp_path):
 
 
 @pytest.fixture
+def demo_file(tmp_path):
+    """The demo workspace written to a file, closed (what a user opens)."""
+    from models.plan.demo import write_demo
+
+    return write_demo(tmp_path / "demo.ninety", FEATURES, TODAY)
+
+
+@pytest.fixture
 def settings(tmp_path):
     from PySide6.QtCore import QSettings
 

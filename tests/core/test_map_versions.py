@@ -15,41 +15,14 @@ from models.audit import store
 from models.audit.analysis import Stage, Transition
 from models.audit.schema import AuditImport, AuditStage
 from models.core.versioning import UNKNOWN, StaleEdit
-from models.core.workspace import create_workspace, open_workspace
+from models.core.workspace import open_workspace
 from models.ownership import service as own
 from models.ownership.schema import OwnershipAssignment
-from models.plan.service import PlanDraft, create_plan, find_plan
+from models.plan.service import PlanDraft, create_plan
+from tests.common.two_clients import told
 
 MAP = [Stage("To do", "Marketing", "queue"), Stage("Design", "Design", "active"),
        Stage("Build", "IT", "active"), Stage("Done", "", "done")]
-
-
-@pytest.fixture
-def path(tmp_path):
-    target = tmp_path / "shared.ninety"
-    ws = create_workspace(target)
-    create_plan(ws, PlanDraft(name="Shared plan", start=date(2026, 1, 1), revenue_architect="Dana Okafor"))
-    ws.close()
-    return target
-
-
-@pytest.fixture
-def clients(path):
-    a, b = open_workspace(path), open_workspace(path)
-    a.versions.user, b.versions.user = "Priya Shah", "Sam Lee"
-    yield a, b
-    a.close(), b.close()
-
-
-@pytest.fixture
-def plan_id(clients):
-    return find_plan(clients[0]).id
-
-
-def _told(refused, who: str) -> None:
-    assert refused.value.who == who and refused.value.when is not None
-    assert str(refused.value).startswith(f"Changed by {who} at ")
-    assert str(refused.value).endswith("; your edit was not applied")
 
 
 # --------------------------------------------------------------------------- the ownership map
@@ -84,7 +57,7 @@ def test_a_letter_put_in_a_blank_cell_after_my_read_is_not_overwritten(clients, 
     own.set_cell(b, plan_id, *cell, "A")  # Sam fills it
     with pytest.raises(StaleEdit) as refused:
         own.set_cell(a, plan_id, *cell, "R")
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert own.get_map(b, plan_id).letter(*cell) == "A"
     with b.read() as s:
         assert s.get(OwnershipAssignment, cell).changed_by == "Sam Lee"
@@ -100,7 +73,7 @@ def test_a_paste_over_several_cells_one_filled_since_writes_nothing(clients, pla
     own.set_cells(b, plan_id, {second: "C"})
     with pytest.raises(StaleEdit) as refused:
         own.set_cells(a, plan_id, {first: "A", second: "R", third: "I"})
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert dict(own.get_map(b, plan_id).cells) == {second: "C"}
 
 
@@ -111,7 +84,7 @@ def test_clearing_a_cell_i_saw_blank_keeps_the_letter_filled_since(clients, plan
     own.set_cell(b, plan_id, *cell, "A")
     with pytest.raises(StaleEdit) as refused:
         own.set_cells(a, plan_id, {cell: ""})
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert own.get_map(b, plan_id).letter(*cell) == "A"
 
 
@@ -148,7 +121,7 @@ def test_undo_of_a_letter_someone_changed_since_is_refused(clients, plan_id, gri
     own.get_map(a, plan_id)  # a's page shows Sam's letter...
     with pytest.raises(StaleEdit) as refused, a.versions.undoing():
         own.set_cell(a, plan_id, *cell, "")  # ...but undo must not remove it
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert own.get_map(a, plan_id).letter(*cell) == "A"
 
 
@@ -163,7 +136,7 @@ def test_redo_over_a_letter_put_in_after_my_undo_is_refused(clients, plan_id, gr
     own.set_cell(b, plan_id, *cell, "A")
     with pytest.raises(StaleEdit) as refused, a.versions.undoing():
         own.set_cell(a, plan_id, *cell, "R")
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert own.get_map(b, plan_id).letter(*cell) == "A"
 
 
@@ -195,7 +168,7 @@ def test_a_map_changed_since_my_read_is_not_overwritten(clients, mapped):
     store.set_stage_map(b, mapped, sams)
     with pytest.raises(StaleEdit) as refused:
         store.set_stage_map(a, mapped, _with(shown, "Design", "Brand"))  # another row than Sam's
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert list(store.get_stage_map(b, mapped).values()) == sams
     shown = list(store.get_stage_map(a, mapped).values())  # a's page reloads: a's edit now lands
     assert store.set_stage_map(a, mapped, _with(shown, "Design", "Brand")) == {st.status: st for st in sams}
@@ -209,7 +182,7 @@ def test_a_status_added_since_my_read_is_not_dropped(clients, mapped):
     store.set_stage_map(b, mapped, sams)
     with pytest.raises(StaleEdit) as refused:
         store.set_stage_map(a, mapped, _with(shown, "Design", "Brand"))
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert list(store.get_stage_map(a, mapped).values()) == sams
 
 
@@ -221,7 +194,7 @@ def test_a_status_deleted_since_my_read_is_not_brought_back(clients, mapped):
     store.set_stage_map(b, mapped, sams)
     with pytest.raises(StaleEdit) as refused:
         store.set_stage_map(a, mapped, _with(shown, "Build", "Platform"))
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert list(store.get_stage_map(a, mapped).values()) == sams
 
 
@@ -245,7 +218,7 @@ def test_a_first_map_made_since_my_read_is_not_overwritten(clients, plan_id):
     store.set_stage_map(b, plan_id, sams)
     with pytest.raises(StaleEdit) as refused:
         store.set_stage_map(a, plan_id, MAP)  # no status in common with Sam's
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert list(store.get_stage_map(a, plan_id).values()) == sams
 
 
@@ -280,8 +253,8 @@ def test_my_own_saves_one_after_another_land(clients, mapped):
     assert list(store.get_stage_map(a, mapped).values()) == second
 
 
-def test_a_workspace_that_never_read_the_map_saves_it_as_before(clients, mapped, path):
-    c = open_workspace(path)
+def test_a_workspace_that_never_read_the_map_saves_it_as_before(clients, mapped, shared_file):
+    c = open_workspace(shared_file)
     try:
         store.set_stage_map(c, mapped, _with(MAP, "Build", "Platform"))  # the command line: no read
     finally:
@@ -331,7 +304,7 @@ def test_undo_of_a_map_someone_changed_since_is_refused(clients, mapped):
     store.get_stage_map(a, mapped)  # a's page shows Sam's map...
     with pytest.raises(StaleEdit) as refused, a.versions.undoing():
         store.set_stage_map(a, mapped, previous)  # ...but undo must not put back the old one
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert list(store.get_stage_map(a, mapped).values()) == sams
 
 
@@ -346,7 +319,7 @@ def test_redo_over_a_map_saved_after_my_undo_is_refused(clients, mapped):
     store.set_stage_map(b, mapped, sams)
     with pytest.raises(StaleEdit) as refused, a.versions.undoing():
         store.set_stage_map(a, mapped, saved)
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert list(store.get_stage_map(b, mapped).values()) == sams
 
 
@@ -366,7 +339,7 @@ def test_an_import_with_a_map_over_one_changed_since_stores_nothing(clients, map
     with pytest.raises(StaleEdit) as refused:
         store.store_import(a, mapped, _with(shown, "To do", "Sales"), _log(), source="log.csv",
                            format="csv", settings={})
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert list(store.get_stage_map(b, mapped).values()) == sams
     with b.read() as s:
         assert s.scalar(select(func.count()).select_from(AuditImport)) == 0

@@ -15,43 +15,12 @@ from models.audit import forecast_store, store
 from models.audit.money import CostOfDelay
 from models.audit.schema import AuditCostOfDelay
 from models.core.versioning import UNKNOWN, StaleEdit
-from models.core.workspace import create_workspace, open_workspace
 from models.lowcode import service as lowcode
 from models.lowcode.schema import LowcodeSettings, LowcodeTool
 from models.plan.schema import Milestone
-from models.plan.service import PlanDraft, create_plan
+from tests.common.two_clients import told
 
 TODAY = date(2026, 1, 20)
-
-
-@pytest.fixture
-def path(tmp_path):
-    target = tmp_path / "shared.ninety"
-    ws = create_workspace(target)
-    create_plan(ws, PlanDraft(name="Shared plan", start=date(2026, 1, 1), revenue_architect="Dana Okafor"))
-    ws.close()
-    return target
-
-
-@pytest.fixture
-def clients(path):
-    a, b = open_workspace(path), open_workspace(path)
-    a.versions.user, b.versions.user = "Priya Shah", "Sam Lee"
-    yield a, b
-    a.close(), b.close()
-
-
-@pytest.fixture
-def plan_id(clients):
-    from models.plan.service import find_plan
-
-    return find_plan(clients[0]).id
-
-
-def _told(refused, who: str) -> None:
-    assert refused.value.who == who and refused.value.when is not None
-    assert str(refused.value).startswith(f"Changed by {who} at ")
-    assert str(refused.value).endswith("; your edit was not applied")
 
 
 def _count(ws, orm, plan_id: int) -> int:
@@ -75,19 +44,19 @@ def test_target_the_other_set_after_my_read_is_not_overwritten(clients, plan_id)
     lowcode.set_target_share(b, plan_id, 0.6)
     with pytest.raises(StaleEdit) as refused:
         lowcode.set_target_share(a, plan_id, 0.9)
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert lowcode.get_target_share(b, plan_id) == 0.6
     lowcode.get_target_share(a, plan_id)  # reloaded: a's edit now lands
     assert lowcode.set_target_share(a, plan_id, 0.9) == 0.6
 
 
-def test_both_read_no_target_the_first_save_lands_the_second_is_told(clients, plan_id):
+def test_both_read_no_target_the_first_save_lands_the_second_istold(clients, plan_id):
     a, b = clients
     lowcode.get_target_share(a, plan_id), lowcode.get_target_share(b, plan_id)
     assert lowcode.set_target_share(a, plan_id, 0.7) is None  # a first save with nobody else: lands
     with pytest.raises(StaleEdit) as refused:
         lowcode.set_target_share(b, plan_id, 0.6)
-    _told(refused, "Priya Shah")
+    told(refused, "Priya Shah")
     assert lowcode.get_target_share(b, plan_id) == 0.7
     assert _count(a, LowcodeSettings, plan_id) == 1
 
@@ -101,7 +70,7 @@ def test_an_insert_over_a_row_the_other_made_is_told_not_a_database_error(client
             s.add(LowcodeTool(plan_id=plan_id, name="Priya's tool"))
             s.flush()
             s.add(LowcodeSettings(plan_id=plan_id, target_share=0.9))
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert lowcode.get_target_share(a, plan_id) == 0.6
     assert lowcode.list_tools(a, plan_id) == []  # nothing half-written
 
@@ -134,7 +103,7 @@ def test_redo_over_a_target_the_other_set_after_my_undo_is_refused(clients, plan
     lowcode.set_target_share(b, plan_id, 0.6)
     with pytest.raises(StaleEdit) as refused, a.versions.undoing():
         lowcode.set_target_share(a, plan_id, 0.7)
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert lowcode.get_target_share(b, plan_id) == 0.6
 
 
@@ -145,7 +114,7 @@ def test_choice_the_other_made_after_my_read_is_kept_and_no_milestone_is_added(c
     store.record_choice(b, plan_id, "Design", "IT", TODAY, None)
     with pytest.raises(StaleEdit) as refused:
         store.choose_bottleneck(a, plan_id, "Marketing", "IT", TODAY)
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert store.get_choice(a, plan_id).from_department == "Design"
     assert _count(a, Milestone, plan_id) == milestones
 
@@ -166,7 +135,7 @@ def test_cost_the_other_set_after_my_read_is_not_overwritten(clients, plan_id):
     forecast_store.set_cost_of_delay(b, plan_id, sams)
     with pytest.raises(StaleEdit) as refused:
         forecast_store.set_cost_of_delay(a, plan_id, CostOfDelay("GBP", 10.0))
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert forecast_store.get_cost_of_delay(a, plan_id) == sams
 
 
@@ -179,7 +148,7 @@ def test_a_change_to_per_type_amounts_alone_gives_the_cost_a_new_version(clients
         assert s.get(AuditCostOfDelay, plan_id).version == 2
     with pytest.raises(StaleEdit) as refused, a.versions.undoing():
         forecast_store.set_cost_of_delay(a, plan_id, None)  # undo of a's first save
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert forecast_store.get_cost_of_delay(a, plan_id) == CostOfDelay("EUR", 700.0, (("Bug", 2000.0),))
 
 
@@ -211,5 +180,5 @@ def test_a_read_can_say_which_cells_of_a_grid_it_showed_empty(clients, plan_id):
     own.set_cells(b, plan_id, {cell: "R"})
     with pytest.raises(StaleEdit) as refused:
         own.set_cells(a, plan_id, {cell: "A"})
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert own.get_map(a, plan_id).letter(*cell) == "R"

@@ -9,19 +9,12 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from models.plan.demo import write_demo
-from tests.conftest import FEATURES, TODAY
 
 
 def run(capsys, *args):
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-@pytest.fixture
-def demo_file(tmp_path):
-    return write_demo(tmp_path / "demo.ninety", FEATURES, TODAY)
 
 
 def test_version(capsys):

@@ -39,11 +39,6 @@ def window(qtbot, settings):
     w.close()
 
 
-@pytest.fixture
-def demo_file(tmp_path):
-    return write_demo(tmp_path / "demo.ninety", FEATURES, TODAY)
-
-
 def test_the_command_line_will_not_write_under_an_open_window(window, demo_file, tmp_path, capsys):
     assert window.open_path(demo_file)
     assert main(["plan", "dump", str(demo_file)]) == 0

@@ -21,11 +21,6 @@ KEYS = [page.key for page in PAGES]
 
 
 @pytest.fixture
-def demo_file(tmp_path):
-    return write_demo(tmp_path / "demo.ninety", FEATURES, TODAY)
-
-
-@pytest.fixture
 def window(qtbot, settings, demo_file):
     w = MainWindow(today=lambda: TODAY, settings=settings)
     qtbot.addWidget(w)
@@ -143,7 +138,8 @@ def test_when_painted_runs_after_the_frame_is_painted_and_then_files_can_be_open
     assert QApplication.overrideCursor() is None
 
 
-FRAME_FIRST = r"""
+#: the start of a script run in a fresh process: the app, and which heavy modules are loaded
+SCRIPT_HEAD = r"""
 import sys
 from pathlib import Path
 from desktop.app import make_app
@@ -151,10 +147,13 @@ from desktop.main_window import MainWindow
 
 HEAVY = ("sqlalchemy", "alembic", "matplotlib", "openpyxl", "numpy")
 app = make_app()
-loaded = {}
 
 def heavy():
     return sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in HEAVY})
+"""
+
+FRAME_FIRST = SCRIPT_HEAD + r"""
+loaded = {}
 
 window = MainWindow(defer_models=True)
 window.stack.currentWidget().painted.connect(lambda: loaded.setdefault("frame painted", heavy()))
@@ -208,18 +207,8 @@ def test_check_waits_for_the_charts_when_asked(demo_file, tmp_path):
 
 # --------------------------------------------------------------------------- the glance
 
-GLANCE_FIRST = r"""
-import sys
-from pathlib import Path
-from desktop.app import make_app
-from desktop.main_window import MainWindow
-
-HEAVY = ("sqlalchemy", "alembic", "matplotlib", "openpyxl", "numpy")
-app = make_app()
+GLANCE_FIRST = SCRIPT_HEAD + r"""
 seen = {}
-
-def heavy():
-    return sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in HEAVY})
 
 window = MainWindow(defer_models=True)
 window.show()

@@ -19,9 +19,8 @@ from desktop.main_window import MainWindow
 from models.core.workspace import open_workspace
 from models.ownership import service as own_svc
 from models.plan import service as plan_svc
-from models.plan.demo import write_demo
 from models.squad import service as squad_svc
-from tests.conftest import FEATURES, TODAY
+from tests.conftest import TODAY
 from views.ownership.commands import SetCells
 from views.plan.commands import EditMilestone
 
@@ -128,11 +127,6 @@ class Model:
 
 
 # --------------------------------------------------------------------------- fixtures
-
-@pytest.fixture
-def demo_file(tmp_path):
-    return write_demo(tmp_path / "demo.ninety", FEATURES, TODAY)
-
 
 @pytest.fixture
 def dialogs(monkeypatch):

@@ -13,16 +13,10 @@ import pytest
 
 from models.core.workspace import open_workspace
 from models.plan import service as svc
-from models.plan.demo import write_demo
 from models.plan.glance import read_glance
-from tests.conftest import FEATURES, TODAY
+from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def demo_file(tmp_path):
-    return write_demo(tmp_path / "demo.ninety", FEATURES, TODAY)
 
 
 def state(path: Path) -> tuple:

@@ -9,14 +9,8 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from desktop.main_window import PAGES, MainWindow, default_workspace
 from models.plan import service as svc
-from models.plan.demo import write_demo
-from tests.conftest import FEATURES, TODAY
+from tests.conftest import TODAY
 from views.plan.milestone_table import COLUMN_INDEX, MilestoneTableModel
-
-
-@pytest.fixture
-def demo_file(tmp_path):
-    return write_demo(tmp_path / "demo.ninety", FEATURES, TODAY)
 
 
 @pytest.fixture

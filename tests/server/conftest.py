@@ -76,3 +76,34 @@ def make_pg_url(pg_server_url):
     with _admin(pg_server_url) as con:
         for name in names:
             con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def team(pg_url, demo_ws):
+    """The demo plan pushed to a fresh database; yields its address."""
+    from desktop.cli import main
+
+    path = demo_ws.path
+    demo_ws.close()
+    assert main(["workspace", "push", str(path), pg_url]) == 0
+    return pg_url
+
+
+@pytest.fixture
+def clients(team):
+    """Two people on the team's server (tests.common.two_clients)."""
+    from tests.common.two_clients import two_clients
+
+    with two_clients(team) as pair:
+        yield pair
+
+
+@pytest.fixture
+def plan_id(clients):
+    """A new plan on the server, made by the first client: nothing in it but its phases."""
+    from datetime import date
+
+    from models.plan import service as plan_svc
+
+    return plan_svc.create_plan(clients[0], plan_svc.PlanDraft(name="Fresh plan", start=date(2026, 1, 1),
+                                                               revenue_architect="Dana Okafor"))

@@ -7,7 +7,6 @@ import threading
 
 import pytest
 
-from desktop.cli import main
 from desktop.features import FEATURES
 from desktop.tasks import TaskRunner
 from models.core.workspace import open_workspace
@@ -39,14 +38,6 @@ class Executor:
             on_done(result)
 
         self.runner.run("Looking for others' changes…", work, on_done=done, show_dialog=False)
-
-
-@pytest.fixture
-def team(pg_url, demo_ws):
-    path = demo_ws.path
-    demo_ws.close()
-    assert main(["workspace", "push", str(path), pg_url]) == 0
-    return pg_url
 
 
 @pytest.fixture

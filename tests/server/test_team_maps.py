@@ -7,55 +7,22 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from datetime import date
 
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from desktop.cli import main
 from models.audit import store
 from models.audit.analysis import Stage
 from models.audit.schema import AuditStage
 from models.core.versioning import TRACKER, StaleEdit
-from models.core.workspace import open_workspace
 from models.ownership import service as own
 from models.ownership.schema import OwnershipAssignment
 from models.plan import service as plan_svc
+from tests.common.two_clients import told
 
 MAP = [Stage("To do", "Marketing", "queue"), Stage("Design", "Design", "active"),
        Stage("Build", "IT", "active"), Stage("Done", "", "done")]
-
-
-@pytest.fixture
-def team(pg_url, demo_ws):
-    """The demo plan pushed to a fresh database; yields its address."""
-    path = demo_ws.path
-    demo_ws.close()
-    assert main(["workspace", "push", str(path), pg_url]) == 0
-    return pg_url
-
-
-@pytest.fixture
-def clients(team):
-    a, b = open_workspace(team), open_workspace(team)
-    a.versions.user, b.versions.user = "Priya Shah", "Sam Lee"
-    yield a, b
-    a.close(), b.close()
-
-
-@pytest.fixture
-def plan_id(clients):
-    """A new plan on the server: no ownership map, no stage map."""
-    a, _ = clients
-    return plan_svc.create_plan(a, plan_svc.PlanDraft(name="Fresh plan", start=date(2026, 1, 1),
-                                                      revenue_architect="Dana Okafor"))
-
-
-def _told(refused, who: str) -> None:
-    assert refused.value.who == who and refused.value.when is not None
-    assert str(refused.value).startswith(f"Changed by {who} at ")
-    assert str(refused.value).endswith("; your edit was not applied")
 
 
 @contextmanager
@@ -124,7 +91,7 @@ def test_a_letter_put_in_a_cell_after_my_read_is_not_overwritten_and_undo_still_
     own.set_cell(b, plan_id, *cell, "A")  # Sam fills one
     with pytest.raises(StaleEdit) as refused:
         own.set_cell(a, plan_id, *cell, "R")
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert own.get_map(b, plan_id).letter(*cell) == "A"
     # a blank cell nobody touched lands, and its undo and redo still work
     assert own.set_cell(a, plan_id, *mine, "R") == ""
@@ -136,7 +103,7 @@ def test_a_letter_put_in_a_cell_after_my_read_is_not_overwritten_and_undo_still_
     assert dict(own.get_map(b, plan_id).cells) == {cell: "A", mine: "R"}
 
 
-def test_two_letters_put_in_one_blank_cell_at_once_one_lands_the_other_is_told(clients, plan_id):
+def test_two_letters_put_in_one_blank_cell_at_once_one_lands_the_other_istold(clients, plan_id):
     a, b = clients
     grid = own.create_default_map(a, plan_id)
     cell = (grid.capabilities[0].id, grid.departments[0].id)
@@ -169,7 +136,7 @@ def test_the_demo_map_changed_since_my_read_is_not_overwritten(clients):
     store.set_stage_map(b, demo, sams)
     with pytest.raises(StaleEdit) as refused:
         store.set_stage_map(a, demo, _with(shown, shown[0].status, "Brand"))
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert list(store.get_stage_map(a, demo).values()) == sams
     # Sam's undo puts the demo map back: the same figures as before
     with b.versions.undoing():
@@ -186,20 +153,20 @@ def test_a_status_added_or_deleted_since_my_read_refuses_my_save(clients, plan_i
     store.set_stage_map(b, plan_id, added)
     with pytest.raises(StaleEdit) as refused:
         store.set_stage_map(a, plan_id, _with(shown, "Design", "Brand"))
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     shown = list(store.get_stage_map(a, plan_id).values())
     deleted = [st for st in shown if st.status != "Design"]
     store.set_stage_map(b, plan_id, deleted)
     with pytest.raises(StaleEdit) as refused:
         store.set_stage_map(a, plan_id, _with(shown, "Build", "Platform"))
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert list(store.get_stage_map(b, plan_id).values()) == deleted
     shown = list(store.get_stage_map(a, plan_id).values())  # reloaded: a's save lands
     store.set_stage_map(a, plan_id, _with(shown, "Build", "Platform"))
     assert store.get_stage_map(b, plan_id)["Build"].department == "Platform"
 
 
-def test_two_saves_of_a_map_at_once_one_lands_the_other_is_told(clients, plan_id):
+def test_two_saves_of_a_map_at_once_one_lands_the_other_istold(clients, plan_id):
     a, b = clients
     store.set_stage_map(a, plan_id, MAP)
     store.get_stage_map(a, plan_id), store.get_stage_map(b, plan_id)
@@ -239,5 +206,5 @@ def test_undo_of_a_map_save_and_its_refusal_after_someone_elses_save(clients, pl
     store.get_stage_map(a, plan_id)
     with pytest.raises(StaleEdit) as refused, a.versions.undoing():
         store.set_stage_map(a, plan_id, previous)  # would delete Sam's map
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert list(store.get_stage_map(a, plan_id).values()) == sams

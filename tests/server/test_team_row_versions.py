@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.cli import main
 from models.audit import schema as audit_schema
 from models.core.versioning import StaleEdit, Versioned
-from models.core.workspace import open_workspace
 from models.lowcode import service as lowcode
 from models.lowcode import schema as lowcode_schema
 from models.ownership import schema as own_schema
@@ -17,29 +15,7 @@ from models.plan import schema as plan_schema
 from models.plan import service as plan_svc
 from models.plan.schema import Plan
 from models.squad import schema as squad_schema
-
-
-@pytest.fixture
-def team(pg_url, demo_ws):
-    """The demo plan pushed to a fresh database; yields its address."""
-    path = demo_ws.path
-    demo_ws.close()
-    assert main(["workspace", "push", str(path), pg_url]) == 0
-    return pg_url
-
-
-@pytest.fixture
-def clients(team):
-    a, b = open_workspace(team), open_workspace(team)
-    a.versions.user, b.versions.user = "Priya Shah", "Sam Lee"
-    yield a, b
-    a.close(), b.close()
-
-
-def _told_priya(refused) -> None:
-    assert refused.value.who == "Priya Shah" and refused.value.when is not None
-    assert str(refused.value).startswith("Changed by Priya Shah at ")
-    assert str(refused.value).endswith("; your edit was not applied")
+from tests.common.two_clients import told
 
 
 def test_every_table_people_edit_carries_a_version():
@@ -66,7 +42,7 @@ def test_plan_details_same_row_one_wins_the_other_is_told(clients):
     plan_svc.update_plan(a, plan.id, {"sponsor": "Priya's sponsor"})
     with pytest.raises(StaleEdit) as refused:
         plan_svc.update_plan(b, plan.id, {"organisation": "Sam's org"})
-    _told_priya(refused)
+    told(refused, "Priya Shah")
     after = plan_svc.get_plan(b, plan.id)  # nothing overwritten; b reloads...
     assert after.sponsor == "Priya's sponsor" and after.organisation == plan.organisation
     plan_svc.update_plan(b, plan.id, {"organisation": "Sam's org"})  # ...and its edit now lands
@@ -81,7 +57,7 @@ def test_a_phase_edited_by_two_is_refused_to_the_second(clients):
     plan_svc.update_plan_details(a, plan.id, {}, {phase.id: {"goal": "A's goal"}})
     with pytest.raises(StaleEdit) as refused:
         plan_svc.update_plan_details(b, plan.id, {}, {phase.id: {"goal": "B's goal"}})
-    _told_priya(refused)
+    told(refused, "Priya Shah")
     assert plan_svc.list_phases(b, plan.id)[0].goal == "A's goal"
 
 
@@ -133,7 +109,7 @@ def test_low_code_request_same_row_one_wins_the_other_is_told(clients):
     lowcode.update_request(a, request.id, {"team": "Priya's team"})
     with pytest.raises(StaleEdit) as refused:
         lowcode.update_request(b, request.id, {"team": "Sam's team"})
-    _told_priya(refused)
+    told(refused, "Priya Shah")
     assert lowcode.get_request(b, request.id).team == "Priya's team"
     lowcode.update_request(b, request.id, {"team": "Sam's team"})
     assert lowcode.get_request(a, request.id).team == "Sam's team"
@@ -171,7 +147,7 @@ def test_ownership_capability_same_row_one_wins_the_other_is_told(clients):
     own.update_capability(a, capability.id, {"systems": ("CRM", "Billing")})
     with pytest.raises(StaleEdit) as refused:
         own.update_capability(b, capability.id, {"systems": ("ERP",)})
-    _told_priya(refused)
+    told(refused, "Priya Shah")
     assert own.get_capability(b, capability.id).systems == ("CRM", "Billing")
     own.update_capability(b, capability.id, {"systems": ("ERP",)})
     assert own.get_capability(a, capability.id).systems == ("ERP",)

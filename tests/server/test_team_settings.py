@@ -14,49 +14,16 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from desktop.cli import main
 from models.audit import forecast_store, store
 from models.audit.money import CostOfDelay
 from models.audit.schema import AuditChoice, AuditCostOfDelay
 from models.core.versioning import TRACKER, StaleEdit
-from models.core.workspace import open_workspace
 from models.lowcode import service as lowcode
 from models.lowcode.schema import LowcodeSettings, LowcodeTool
-from models.plan import service as plan_svc
 from models.plan.schema import Milestone
+from tests.common.two_clients import told
 
 TODAY = date(2026, 1, 20)
-
-
-@pytest.fixture
-def team(pg_url, demo_ws):
-    """The demo plan pushed to a fresh database; yields its address."""
-    path = demo_ws.path
-    demo_ws.close()
-    assert main(["workspace", "push", str(path), pg_url]) == 0
-    return pg_url
-
-
-@pytest.fixture
-def clients(team):
-    a, b = open_workspace(team), open_workspace(team)
-    a.versions.user, b.versions.user = "Priya Shah", "Sam Lee"
-    yield a, b
-    a.close(), b.close()
-
-
-@pytest.fixture
-def plan_id(clients):
-    """A new plan on the server: no settings row of any kind yet."""
-    a, _ = clients
-    return plan_svc.create_plan(a, plan_svc.PlanDraft(name="Fresh plan", start=date(2026, 1, 1),
-                                                      revenue_architect="Dana Okafor"))
-
-
-def _told(refused, who: str) -> None:
-    assert refused.value.who == who and refused.value.when is not None
-    assert str(refused.value).startswith(f"Changed by {who} at ")
-    assert str(refused.value).endswith("; your edit was not applied")
 
 
 def _count(ws, orm, plan_id: int) -> int:
@@ -121,7 +88,7 @@ def test_target_someone_set_after_my_read_is_not_overwritten(clients, plan_id):
     lowcode.set_target_share(b, plan_id, 0.6)  # Sam makes the row
     with pytest.raises(StaleEdit) as refused:
         lowcode.set_target_share(a, plan_id, 0.9)
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert lowcode.get_target_share(b, plan_id) == 0.6
     assert lowcode.get_target_share(a, plan_id) == 0.6  # a's page reloads and shows Sam's...
     assert lowcode.set_target_share(a, plan_id, 0.9) == 0.6  # ...and its edit now lands
@@ -134,11 +101,11 @@ def test_target_reset_over_a_row_made_after_my_read_is_refused(clients, plan_id)
     lowcode.set_target_share(b, plan_id, 0.6)
     with pytest.raises(StaleEdit) as refused:
         lowcode.set_target_share(a, plan_id, None)  # back to the default: would delete Sam's row
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert lowcode.get_target_share(b, plan_id) == 0.6
 
 
-def test_first_target_with_nobody_else_lands_and_the_other_reader_is_told(clients, plan_id):
+def test_first_target_with_nobody_else_lands_and_the_other_reader_istold(clients, plan_id):
     a, b = clients
     lowcode.get_target_share(a, plan_id), lowcode.get_target_share(b, plan_id)
     assert lowcode.set_target_share(a, plan_id, 0.7) is None
@@ -147,7 +114,7 @@ def test_first_target_with_nobody_else_lands_and_the_other_reader_is_told(client
     assert lowcode.get_target_share(a, plan_id) == 0.75
 
 
-def test_two_first_targets_at_once_one_lands_the_other_is_told(clients, plan_id):
+def test_two_first_targets_at_once_one_lands_the_other_istold(clients, plan_id):
     a, b = clients
     lowcode.get_target_share(a, plan_id), lowcode.get_target_share(b, plan_id)
     with _meeting(LowcodeSettings, a, b):
@@ -167,7 +134,7 @@ def test_an_insert_racing_inside_a_transaction_is_told_and_writes_nothing(client
             s.flush()
             lowcode.set_target_share(b, plan_id, 0.6)  # ...Sam's first save commits first
             s.add(LowcodeSettings(plan_id=plan_id, target_share=0.9))
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert lowcode.get_target_share(a, plan_id) == 0.6
     assert lowcode.list_tools(a, plan_id) == []  # nothing half-written
 
@@ -200,7 +167,7 @@ def test_undo_of_a_first_target_someone_changed_since_is_refused(clients, plan_i
     lowcode.get_target_share(a, plan_id)  # a's page shows Sam's change...
     with pytest.raises(StaleEdit) as refused, a.versions.undoing():
         lowcode.set_target_share(a, plan_id, None)  # ...but undo must not delete it
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert lowcode.get_target_share(a, plan_id) == 0.6
 
 
@@ -213,7 +180,7 @@ def test_redo_over_a_target_someone_set_after_my_undo_is_refused(clients, plan_i
     lowcode.set_target_share(b, plan_id, 0.6)
     with pytest.raises(StaleEdit) as refused, a.versions.undoing():
         lowcode.set_target_share(a, plan_id, 0.7)
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert lowcode.get_target_share(b, plan_id) == 0.6
 
 
@@ -226,13 +193,13 @@ def test_choice_someone_made_after_my_read_is_not_overwritten_and_adds_no_milest
     store.record_choice(b, plan_id, "Design", "IT", TODAY, None)
     with pytest.raises(StaleEdit) as refused:
         store.choose_bottleneck(a, plan_id, "Marketing", "IT", TODAY)
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     choice = store.get_choice(a, plan_id)
     assert (choice.from_department, choice.to_department) == ("Design", "IT")
     assert _count(a, Milestone, plan_id) == milestones  # its milestone was not half-written
 
 
-def test_two_first_choices_at_once_one_lands_the_other_is_told(clients, plan_id):
+def test_two_first_choices_at_once_one_lands_the_other_istold(clients, plan_id):
     a, b = clients
     store.get_choice(a, plan_id), store.get_choice(b, plan_id)
     milestones = _count(a, Milestone, plan_id)
@@ -266,7 +233,7 @@ def test_cost_someone_set_after_my_read_is_not_overwritten(clients, plan_id):
     forecast_store.set_cost_of_delay(b, plan_id, sams)
     with pytest.raises(StaleEdit) as refused:
         forecast_store.set_cost_of_delay(a, plan_id, CostOfDelay("GBP", 10.0))
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert forecast_store.get_cost_of_delay(a, plan_id) == sams  # per-type amount included
 
 
@@ -277,11 +244,11 @@ def test_a_cost_whose_per_type_amounts_someone_changed_since_is_refused(clients,
     forecast_store.set_cost_of_delay(b, plan_id, CostOfDelay("EUR", 700.0, (("Bug", 2000.0),)))
     with pytest.raises(StaleEdit) as refused:
         forecast_store.set_cost_of_delay(a, plan_id, CostOfDelay("EUR", 800.0, (("Bug", 1400.0),)))
-    _told(refused, "Sam Lee")
+    told(refused, "Sam Lee")
     assert forecast_store.get_cost_of_delay(a, plan_id) == CostOfDelay("EUR", 700.0, (("Bug", 2000.0),))
 
 
-def test_two_first_costs_at_once_one_lands_the_other_is_told(clients, plan_id):
+def test_two_first_costs_at_once_one_lands_the_other_istold(clients, plan_id):
     a, b = clients
     forecast_store.get_cost_of_delay(a, plan_id), forecast_store.get_cost_of_delay(b, plan_id)
     costs = (CostOfDelay("EUR", 700.0, (("Bug", 1400.0),)), CostOfDelay("GBP", 500.0, (("Bug", 900.0),)))
