@@ -47,12 +47,11 @@ from models.core.files import (
     sweep_stale,
 )
 from models.core.lock import WorkspaceLock
-from models.core.identity import APPLICATION_ID, HEAD_REVISION
+from models.core.identity import APPLICATION_ID, HEAD_REVISION, SQLITE_HEADER, is_wal_header
 from models.core.versioning import (
     CHECKED, TRACKER, WRITING, TrackedSession, VersionTracker, lost_insert, who_changed, written_versions,
 )
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 WORKSPACE_SUFFIX = ".ninety"
 BUSY_TIMEOUT_MS = 5000
@@ -247,7 +246,7 @@ def inspect_file(path: str | os.PathLike) -> FileCheck:
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     page_count = int.from_bytes(header[28:32], "big")
-    wal_mode = _wal_header(header)
+    wal_mode = is_wal_header(header)
     in_header = header[24:28] == header[92:96]  # else the page count is not to be trusted
     # Killed during a checkpoint, the main file is short and the -wal holds the rest:
     # only without a -wal does a short file mean lost pages.
@@ -411,14 +410,9 @@ def backup_copy(source: sqlite3.Connection | Path, target: Path, *, replace: boo
 def _header_says_wal(path: Path) -> bool:
     try:
         with open(path, "rb") as fh:
-            return _wal_header(fh.read(20))
+            return is_wal_header(fh.read(20))
     except OSError:
         return False
-
-
-def _wal_header(header: bytes) -> bool:
-    """Whether SQLite's header says WAL (read and write versions 2)."""
-    return header[18:19] == b"\x02"
 
 
 # --------------------------------------------------------------------------- the workspace

@@ -24,10 +24,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
-from models.core.identity import APPLICATION_ID, HEAD_REVISION
+from models.core.identity import APPLICATION_ID, HEAD_REVISION, SQLITE_HEADER, header_application_id, is_rollback_header
 from models.plan.info import STEPS, MilestoneInfo, PhaseInfo, PlanInfo, PlanView
-
-_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -59,9 +57,8 @@ def _quiet_ninety_file(path: Path) -> bool:
             header = f.read(100)
     except OSError:
         return False
-    # bytes 18-19: the write and read versions, 2 in WAL mode; bytes 68-71: the application id
-    return (len(header) == 100 and header.startswith(_HEADER) and header[18:20] == b"\x01\x01"
-            and int.from_bytes(header[68:72], "big") == APPLICATION_ID)
+    return (len(header) == 100 and header.startswith(SQLITE_HEADER) and is_rollback_header(header)
+            and header_application_id(header) == APPLICATION_ID)
 
 
 def read_glance(path: str | os.PathLike) -> Glance | None:
