@@ -108,11 +108,13 @@ def run_gui(path: str | None = None, *, read_only: bool = False, demo: bool = Fa
     return app.exec()
 
 
-def run_check(path: str, timeout_s: float = 60.0, *, charts: bool = False, ready: bool = False) -> int:
+def run_check(path: str, timeout_s: float = 60.0, *, charts: bool = False, ready: bool = False,
+              glance=None) -> int:
     """Open the main window on *path* as ``ninety gui`` does, wait until the Overview has
     been painted with its data (plan header and milestone table: at start-up from a glance
     of the file, ``models.plan.glance``) and, with *ready*, until the workspace is open and
     its own Overview painted; with *charts*, until its charts are drawn too; then exit.
+    *glance*: the file's glance, read already (``ninety check`` reads it to vet the file).
 
     0 when it did; 1 with the reason on stderr when it did not.
     """
@@ -165,7 +167,7 @@ def run_check(path: str, timeout_s: float = 60.0, *, charts: bool = False, ready
 
     # A failed open shows a modal box; in check mode report it instead.
     QMessageBox.critical = staticmethod(lambda _p, _t, text, *a, **k: on_error(text))  # type: ignore[assignment]
-    window.when_painted(start, glance=None if is_server_url(path) else Path(path))
+    window.when_painted(start, glance=glance)
     QTimer.singleShot(int(timeout_s * 1000), lambda: app.exit(1))
     app.exec()
     window.close()

@@ -315,13 +315,14 @@ def cmd_check(args) -> int:
 
     # refuse a bad file before any window exists; a file that gives a glance (a current
     # Ninety workspace, at rest) needs no more before the window shows its plan
-    if not is_server_url(args.path) and read_glance(args.path) is None:
+    glance = None if is_server_url(args.path) else read_glance(args.path)
+    if glance is None and not is_server_url(args.path):
         from models.core.workspace import inspect_file
 
         inspect_file(args.path)
     from desktop.app import run_check
 
-    return run_check(args.path, timeout_s=args.timeout, charts=args.charts, ready=args.ready)
+    return run_check(args.path, timeout_s=args.timeout, charts=args.charts, ready=args.ready, glance=glance)
 
 
 def cmd_workspace_push(args) -> int:

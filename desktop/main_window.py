@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     # so it is on screen before SQLAlchemy and the views are loaded. A heavy name this
     # module needs goes both here and in load_models().
     from desktop.features import FEATURES
+    from models.plan.glance import Glance
     from models.plan.service import list_phases
     from models.core.workspace import (
         WORKSPACE_SUFFIX,
@@ -94,10 +95,6 @@ def load_models() -> None:
     _models_loaded = True
 
 
-#: whether the heap has been handed to the collector's permanent generation (_freeze_heap)
-_heap = {"frozen": False}
-
-
 def _freeze_heap() -> None:
     """Once, when the first Overview's charts are drawn (the models, the views, SQLAlchemy,
     numpy and matplotlib are loaded): move every object alive to the collector's permanent
@@ -106,8 +103,7 @@ def _freeze_heap() -> None:
     in it, one triggered on the chart thread stalled the GUI thread for 80-110 ms
     (bench/gui_edit.py). What is frozen lives as long as the app anyway, but for the
     first page objects of a workspace closed later: at most a few MB, never collected."""
-    if not _heap["frozen"]:
-        _heap["frozen"] = True
+    if gc.get_freeze_count() == 0:
         gc.freeze()
 
 
@@ -340,7 +336,7 @@ class MainWindow(QMainWindow):
         self.doc.planChanged.connect(self._refresh_plan_picker)
         self._rebuild_edit_menu()
         self._build_pages()
-        if not _heap["frozen"]:
+        if gc.get_freeze_count() == 0:  # not yet: once the first Overview's charts are drawn
             self.overview.ready.connect(_freeze_heap)
         self._remember(ws.path)
         self.read_only_label.setText("Read-only" if ws.read_only else "")
@@ -381,15 +377,10 @@ class MainWindow(QMainWindow):
         row = KEYS.index(key)
         page = PAGES[row].factory()(self.doc, self._today, self.tasks)
         glance = self.glance_page if key == "overview" else None
-        placeholder = glance or self._placeholders[row]
-        shown = self.stack.currentWidget() is placeholder
-        self.stack.insertWidget(row, page)
-        if shown:
-            self.stack.setCurrentWidget(page)
-            if glance is not None:  # drawn with its data before it replaces the glance on screen
-                page.refresher.refresh_now()
-        self.stack.removeWidget(placeholder)
+        shown = self._take_place(row, glance or self._placeholders[row], page)
         if glance is not None:
+            if shown:  # drawn with its data before the glance's last paint leaves the screen
+                page.refresher.refresh_now()
             self.glance_page = None
             glance.deleteLater()
         self.pages.built[key] = page
@@ -398,6 +389,15 @@ class MainWindow(QMainWindow):
         if message is not None:
             message.connect(self._status_message)
         return page
+
+    def _take_place(self, row: int, old: QWidget, new: QWidget) -> bool:
+        """Put *new* in the stack in *old*'s place at *row* (shown if *old* was); whether it was."""
+        shown = self.stack.currentWidget() is old
+        self.stack.insertWidget(row, new)
+        if shown:
+            self.stack.setCurrentWidget(new)
+        self.stack.removeWidget(old)
+        return shown
 
     def _status_message(self, text: str, msecs: int) -> None:
         self.statusBar().showMessage(text, msecs)
@@ -458,13 +458,14 @@ class MainWindow(QMainWindow):
         for placeholder in self._placeholders:
             placeholder.setText(text)
 
-    def when_painted(self, then: Callable[[], None], *, opening: str = "", glance: Path | None = None) -> None:
+    def when_painted(self, then: Callable[[], None], *, opening: str = "",
+                     glance: Path | Glance | None = None) -> None:
         """Run *then* once the window's frame is on screen, with the models loaded.
 
         Start-up shows the frame (sidebar, menus, "Opening *opening*…" and a busy cursor)
         before SQLAlchemy and the views are imported and the workspace is opened: the user
         sees the window at once rather than a blank one. With *glance* (the workspace file
-        about to be opened), the frame's first paint already shows the plan's Overview,
+        about to be opened, or a glance of it already read), the frame's first paint already shows the plan's Overview,
         read-only, from a glance of the file (``models.plan.glance``: no SQLAlchemy needed),
         when the file gives one. *then* runs after that first paint, or after
         ``PAINT_WAIT_MS`` should no paint come (a window opened minimised)."""
@@ -504,27 +505,24 @@ class MainWindow(QMainWindow):
             placeholder.painted.connect(painted)
         QTimer.singleShot(PAINT_WAIT_MS, self, run)  # (not once the window is gone)
 
-    def _show_glance(self, path: Path, then: Callable[[], None]) -> bool:
-        """Show the Overview of *path*'s first plan from a glance of the file and run *then*
-        once it is painted; False (nothing shown) when the file gives no safe glance."""
+    def _show_glance(self, glance: Path | Glance, then: Callable[[], None]) -> bool:
+        """Show the Overview of the first plan from *glance* (or from a glance of the file at
+        that path) and run *then* once it is painted; False (nothing shown) when the file
+        gives no safe glance."""
         from models.plan.glance import read_glance
         from views.plan.page import OverviewPage
 
-        glance = read_glance(path)
+        if isinstance(glance, Path):
+            glance = read_glance(glance)
         if glance is None:
             return False
         row = KEYS.index("overview")
         page = OverviewPage(None, self._today, glance=glance)
-        self.stack.insertWidget(row, page)
-        self.stack.setCurrentWidget(page)
-        self.stack.removeWidget(self._placeholders[row])
+        self._take_place(row, self._placeholders[row], page)
+        self.stack.setCurrentWidget(page)  # the first page at start, whatever was current
         self.glance_page = page
         # the picker lists the plans (not yet pickable) and the sidebar marks the Overview
-        self.plan_picker.blockSignals(True)
-        for p in glance.plans:
-            self.plan_picker.addItem(p.name, p.id)
-        self.plan_picker.blockSignals(False)
-        self.plan_picker.setEnabled(False)
+        self._fill_plan_picker(glance.plans, glance.plan.id, enabled=False)
         self.sidebar.blockSignals(True)
         self.sidebar.setCurrentRow(row)
         self.sidebar.blockSignals(False)
@@ -552,14 +550,9 @@ class MainWindow(QMainWindow):
         page, self.glance_page = self.glance_page, None
         if page is None:
             return
-        self.plan_picker.clear()
-        self.plan_picker.setEnabled(True)
+        self._fill_plan_picker([], None)
         row = KEYS.index("overview")
-        shown = self.stack.currentWidget() is page
-        self.stack.insertWidget(row, self._placeholders[row])
-        if shown:
-            self.stack.setCurrentIndex(row)
-        self.stack.removeWidget(page)
+        self._take_place(row, page, self._placeholders[row])
         page.deleteLater()
 
     def _close_workspace(self) -> None:
@@ -674,16 +667,22 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- plans
     def _refresh_plan_picker(self) -> None:
-        self.plan_picker.blockSignals(True)
-        self.plan_picker.setEnabled(True)  # (not while start-up shows a glance)
-        self.plan_picker.clear()
-        if self.doc is not None:
-            for p in self.doc.plans():
-                self.plan_picker.addItem(p.name, p.id)
-            pos = self.plan_picker.findData(self.doc.plan_id)
-            self.plan_picker.setCurrentIndex(pos)
-        self.plan_picker.blockSignals(False)
+        if self.doc is None:
+            self._fill_plan_picker([], None)
+        else:
+            self._fill_plan_picker(self.doc.plans(), self.doc.plan_id)
         self._update_title()
+
+    def _fill_plan_picker(self, plans, current: int | None, *, enabled: bool = True) -> None:
+        """List *plans* in the picker with *current* chosen; not *enabled* while start-up
+        shows a glance (nothing to switch to until the workspace is open)."""
+        self.plan_picker.blockSignals(True)
+        self.plan_picker.clear()
+        for p in plans:
+            self.plan_picker.addItem(p.name, p.id)
+        self.plan_picker.setCurrentIndex(self.plan_picker.findData(current))
+        self.plan_picker.setEnabled(enabled)
+        self.plan_picker.blockSignals(False)
 
     def _on_plan_picked(self, index: int) -> None:
         if self.doc is not None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePol
 
 from models.core.feature import ChecklistItem
 from views.common.style import tone
-from views.common.widgets import panel, plain_label
+from views.common.widgets import panel, plain_label, title_label
 
 #: the checklist's height unless the page asks for another
 HEIGHT = 150
@@ -58,10 +58,7 @@ class ChecklistWidget(QFrame):
         layout.setContentsMargins(8, 6, 4, 6)
         layout.setSpacing(3)
         self.title = title
-        self._title = plain_label(title, wrap=False)
-        font = self._title.font()
-        font.setBold(True)
-        self._title.setFont(font)
+        self._title = title_label(title)
         layout.addWidget(self._title)
         self._box = QWidget()
         self._box.setObjectName("checklistItems")

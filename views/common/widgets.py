@@ -27,6 +27,15 @@ def plain_label(text: str = "", *, wrap: bool = True, name: str | None = None) -
     return label
 
 
+def title_label(text: str) -> QLabel:
+    """A panel's title: one line of plain text in bold (the checklist's, the recent changes')."""
+    label = plain_label(text, wrap=False)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
 def panel_style(selector: str, dark: bool, border: str = "grid") -> str:
     """A panel's frame: the surface colour with a thin border, text in the text role.
     Child labels stay transparent, so they show the panel's ground."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Sequence
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from views.common.style import tone
-from views.common.widgets import elided_label, panel, plain_label
+from views.common.widgets import elided_label, panel, plain_label, title_label
 
 if TYPE_CHECKING:
     from models.core.recent import RecentChange
@@ -32,10 +32,7 @@ class RecentChangesWidget(QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
         panel(self, "recentChanges")
-        self.title = plain_label(TITLE, wrap=False, name="cardCaption")
-        font = self.title.font()
-        font.setBold(True)  # as the checklist's title above it
-        self.title.setFont(font)
+        self.title = title_label(TITLE)  # as the checklist's title above it
         self.empty_label = plain_label(EMPTY_TEXT, name="emptyState")
         tone(self.empty_label, "muted")  # inside the panel, whose labels take the text role
         self._rows = QVBoxLayout()
