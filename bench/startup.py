@@ -257,15 +257,6 @@ def verdict(ok: bool) -> str:
     return "goal met" if ok else "goal missed"
 
 
-def compile_tree(tree: Path) -> None:
-    """Write the bytecode of the app's code first, as an installed app has it: with
-    PYTHONDONTWRITEBYTECODE set (as on this machine) every run would otherwise compile
-    the modules changed since the last compile, and be timed doing so."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "desktop", "models", "views"], cwd=tree, env=env,
-                   check=True, capture_output=True)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="processes per median (default 5)")
@@ -277,6 +268,8 @@ def main() -> int:
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     tree = args.tree.resolve()
+    from audit import compile_tree  # bench/audit.py
+
     compile_tree(tree)
     if args.probe or args.pages:
         sys.path.insert(0, str(tree))

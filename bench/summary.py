@@ -75,21 +75,14 @@ def heavy_imports(argv: list[str], env: dict[str, str], cwd: Path) -> str:
     return ", ".join(found) or "nothing heavy"
 
 
-def compile_tree(tree: Path) -> None:
-    """Write the bytecode of the app's code first, as an installed app has it: with
-    PYTHONDONTWRITEBYTECODE set (as on this machine) every run would otherwise compile
-    the modules changed since the last compile, and be timed doing so."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "desktop", "models", "views"], cwd=tree, env=env,
-                   check=True, capture_output=True)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="processes per median (default 9)")
     parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
     args = parser.parse_args()
     tree = args.tree.resolve()
+    from audit import compile_tree  # bench/audit.py
+
     compile_tree(tree)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
